@@ -48,8 +48,8 @@ pub enum MigrateError {
         statement: String,
         /// Whether everything the migration did was rolled back.
         rolled_back: bool,
-        /// The database's error.
-        source: orm::Error,
+        /// The database's error (boxed: it is large, and this variant is rare).
+        source: Box<orm::Error>,
     },
     /// A migration's schema changes cannot be rendered for this backend.
     #[error("migration `{migration}` cannot run on this backend: {source}")]

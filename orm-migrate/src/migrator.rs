@@ -396,7 +396,7 @@ impl Migrator {
                 direction,
                 statement,
                 rolled_back,
-                source,
+                source: Box::new(source),
             };
         let mut tx = db.begin().await?;
         if let Err((statement, err)) = self.run_script(&mut tx, &script.begin, dialect).await {
@@ -649,6 +649,8 @@ async fn run_script_statement(tx: &mut Tx<'_>, statement: &ScriptStatement) -> o
         Err(orm::Error::Database {
             kind: ErrorKind::Other,
             constraint: None,
+            detail: None,
+            row: None,
             message: "the lock was not granted in time (another process is migrating)".into(),
         })
     }
@@ -683,6 +685,8 @@ async fn run_step(tx: &mut Tx<'_>, step: &Step) -> std::result::Result<(), (Stri
                     orm::Error::Database {
                         kind: ErrorKind::ForeignKeyViolation,
                         constraint: None,
+                        detail: None,
+                        row: None,
                         message: format!(
                             "{} row(s) violate foreign keys of or referencing `{}`",
                             violations.len(),

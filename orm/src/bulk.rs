@@ -2,10 +2,11 @@
 //! rows into statements that stay under the dialect's bind limit and runs them all in one
 //! transaction (a savepoint inside the caller's): every row or none.
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, GeneratedIds};
 use crate::error::{Error, Result};
 use crate::exec::{Executor, Tx};
 use crate::expr::{ColumnList, Node};
+use crate::failed_row::{self, Lookup, Sent};
 use crate::model::{Model, PrimaryKey, live, pk_condition, soft_delete_now};
 use crate::stmt::{BulkUpdate, ConflictAction, Delete, Insert, OnConflict, Select, Update};
 use crate::value::Value;
@@ -16,7 +17,7 @@ fn rows_per_statement(dialect: Dialect, width: usize) -> usize {
     if width == 0 {
         return 1;
     }
-    (dialect.bind_limit() / width).max(1)
+    (dialect.bulk_statement_params() / width).max(1)
 }
 
 /// Indexes of `items` keeping only the last occurrence of each key, in input order: a key
@@ -134,22 +135,62 @@ pub(crate) async fn bulk_create<M: Model, E: Executor>(
     let dialect = exec.dialect();
     let mut values: Vec<Vec<Value>> = rows.iter().map(M::values).collect();
     let groups = group_rows::<M>(&values);
+    let mut sent = Sent::new();
     let mut tx = exec.begin_tx().await?;
+    let done = insert_groups(&mut tx, dialect, &groups, &mut rows, &mut values, &mut sent).await;
+    match done {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(rows)
+        }
+        Err(error) => {
+            // Rolled back before the failing row is looked for: on PostgreSQL the transaction
+            // accepts nothing else after an error.
+            let _ = tx.rollback().await;
+            let values: Vec<Vec<Value>> = rows.iter().map(M::values).collect();
+            let located =
+                failed_row::locate::<M, E>(exec, error, &values, &sent, Lookup::Insert, |r| r);
+            Err(located.await)
+        }
+    }
+}
+
+/// Inserts every group of `bulk_create`'s rows, writing generated values back into `rows`.
+async fn insert_groups<M: Model>(
+    tx: &mut Tx<'_>,
+    dialect: Dialect,
+    groups: &[Group],
+    rows: &mut [M],
+    values: &mut [Vec<Value>],
+    sent: &mut Sent,
+) -> Result<()> {
     let mut explicit_ids = false;
-    for group in &groups {
+    let mut id_step = None;
+    for group in groups {
         let width = M::COLUMNS.len() - group.generated.len();
         explicit_ids |= group.sets_auto_increment::<M>();
+        let only_auto = matches!(group.generated.as_slice(), [i] if M::COLUMNS[*i].auto_increment);
         for chunk in group.rows.chunks(rows_per_statement(dialect, width)) {
-            let mut insert = insert_for::<M>(group, chunk, &mut values, None);
+            let mut insert = insert_for::<M>(group, chunk, values, None);
+            sent.push(chunk.iter().copied());
             if group.generated.is_empty() {
-                (&mut tx).execute_sql(insert.render(dialect)?).await?;
-            } else if dialect.supports_returning() {
+                (&mut *tx).execute_sql(insert.render(dialect)?).await?;
+                continue;
+            }
+            let reported = match dialect.generated_ids() {
+                GeneratedIds::LastRowid if only_auto => {
+                    rowid_room::<M>(tx, dialect, chunk.len()).await?
+                }
+                GeneratedIds::FirstId => true,
+                _ => false,
+            };
+            if !reported {
                 insert.returning = group
                     .generated
                     .iter()
                     .map(|&i| M::COLUMNS[i].name)
                     .collect();
-                let returned = (&mut tx).fetch_all_rows(insert.render(dialect)?).await?;
+                let returned = (&mut *tx).fetch_all_rows(insert.render(dialect)?).await?;
                 if returned.len() != chunk.len() {
                     return Err(Error::invalid_query(format!(
                         "INSERT INTO {} returned {} rows for {}",
@@ -163,34 +204,74 @@ pub(crate) async fn bulk_create<M: Model, E: Executor>(
                         rows[r].set_column(column, row, at)?;
                     }
                 }
+                continue;
+            }
+            let result = (&mut *tx).execute_sql(insert.render(dialect)?).await?;
+            let reported_id = result.last_insert_id.ok_or_else(|| {
+                Error::invalid_query(format!("INSERT INTO {} reported no generated id", M::TABLE))
+            })?;
+            if dialect.generated_ids() == GeneratedIds::LastRowid {
+                // Consecutive rowids ending at the reported one (see `rowid_room`).
+                let first = reported_id - (chunk.len() as i64 - 1);
+                for (offset, &r) in chunk.iter().enumerate() {
+                    rows[r].set_auto_id(first + offset as i64)?;
+                }
             } else {
-                let result = (&mut tx).execute_sql(insert.render(dialect)?).await?;
-                fill_from_last_insert_id(
-                    &mut rows,
-                    chunk,
-                    group,
-                    result.last_insert_id,
-                    &mut tx,
-                    dialect,
-                )
-                .await?;
+                let step = match id_step {
+                    Some(step) => step,
+                    None => *id_step.insert(generated_id_step(tx, dialect).await?),
+                };
+                fill_from_first_id(rows, chunk, group, reported_id, step, tx, dialect).await?;
             }
         }
     }
     if explicit_ids {
-        sync_generated_ids::<M>(&mut tx, dialect).await?;
+        sync_generated_ids::<M>(tx, dialect).await?;
     }
-    tx.commit().await?;
-    Ok(rows)
+    Ok(())
 }
 
-/// MySQL: a multi-row INSERT reports the first generated id; the others follow it (InnoDB's
-/// default "consecutive" lock mode for simple inserts). Defaulted columns are read back by key.
-async fn fill_from_last_insert_id<M: Model>(
+/// SQLite gives a new row the largest rowid plus one, so the rows of one INSERT get
+/// consecutive ids, unless that would pass `i64::MAX`, where it picks free rowids at random:
+/// whether `n` more rows fit below it (then `last_insert_rowid()` tells every id).
+async fn rowid_room<M: Model>(tx: &mut Tx<'_>, dialect: Dialect, n: usize) -> Result<bool> {
+    let largest = dialect.render(|_, w| {
+        w.push("SELECT max(rowid) FROM ");
+        w.ident(M::TABLE);
+        Ok(())
+    })?;
+    let rows = (&mut *tx).fetch_all_rows(largest).await?;
+    let largest = match rows.first() {
+        Some(row) => row.get_integer::<i64>(0)?.unwrap_or(0),
+        None => 0,
+    };
+    Ok(largest <= i64::MAX - n as i64)
+}
+
+/// The step between the ids of one multi-row INSERT: the server's auto_increment_increment
+/// (1 unless set), where the dialect reads ids from the first one.
+async fn generated_id_step(tx: &mut Tx<'_>, dialect: Dialect) -> Result<i64> {
+    let Some(sql) = dialect.generated_id_step_sql() else {
+        return Ok(1);
+    };
+    let fetched = (&mut *tx)
+        .fetch_all_rows(crate::dialect::RenderedSql::new(sql.to_owned(), Vec::new()))
+        .await?;
+    match fetched.first() {
+        Some(row) => row.try_get::<i64>(0),
+        None => Ok(1),
+    }
+}
+
+/// MySQL: a multi-row INSERT reports the first generated id; the others follow it by `step`
+/// (InnoDB's default "consecutive" lock mode for simple inserts). Defaulted columns are read
+/// back by key.
+async fn fill_from_first_id<M: Model>(
     rows: &mut [M],
     chunk: &[usize],
     group: &Group,
-    first_id: Option<i64>,
+    first: i64,
+    step: i64,
     tx: &mut Tx<'_>,
     dialect: Dialect,
 ) -> Result<()> {
@@ -199,23 +280,7 @@ async fn fill_from_last_insert_id<M: Model>(
         .iter()
         .copied()
         .find(|&i| M::COLUMNS[i].auto_increment);
-    if let Some(_auto) = auto {
-        let first = first_id.ok_or_else(|| {
-            Error::invalid_query(format!("INSERT INTO {} reported no generated id", M::TABLE))
-        })?;
-        // Ids follow each other by the server's auto_increment_increment (1 unless set).
-        let step = match dialect.generated_id_step_sql() {
-            Some(sql) => {
-                let fetched = (&mut *tx)
-                    .fetch_all_rows(crate::dialect::RenderedSql::new(sql.to_owned(), Vec::new()))
-                    .await?;
-                match fetched.first() {
-                    Some(row) => row.try_get::<i64>(0)?,
-                    None => 1,
-                }
-            }
-            None => 1,
-        };
+    if auto.is_some() {
         for (offset, &r) in chunk.iter().enumerate() {
             rows[r].set_auto_id(first + offset as i64 * step)?;
         }
@@ -284,24 +349,23 @@ pub(crate) async fn bulk_update<M: Model, E: Executor>(
         .collect();
     let width = keys.len() + indexes.len();
     // A row listed twice: its last values win, on every backend.
-    let kept: Vec<&M> = last_of_each(
+    let kept: Vec<usize> = last_of_each(
         rows.iter()
             .map(|r| format!("{:?}", r.primary_key().into_values())),
-    )
-    .into_iter()
-    .map(|i| &rows[i])
-    .collect();
+    );
+    let mut sent = Sent::new();
     let mut tx = exec.begin_tx().await?;
     let mut changed = 0;
     for chunk in kept.chunks(rows_per_statement(dialect, width)) {
+        sent.push(chunk.iter().copied());
         let statement = BulkUpdate {
             table: M::TABLE,
             keys: keys.iter().map(|&i| M::COLUMNS[i].name).collect(),
             columns: columns.clone(),
             rows: chunk
                 .iter()
-                .map(|row| {
-                    let mut values = row.values();
+                .map(|&r| {
+                    let mut values = rows[r].values();
                     keys.iter()
                         .chain(&indexes)
                         .map(|&i| {
@@ -315,10 +379,16 @@ pub(crate) async fn bulk_update<M: Model, E: Executor>(
                 negated: false,
             }),
         };
-        changed += (&mut tx)
-            .execute_sql(statement.render(dialect)?)
-            .await?
-            .rows_affected;
+        match (&mut tx).execute_sql(statement.render(dialect)?).await {
+            Ok(done) => changed += done.rows_affected,
+            Err(error) => {
+                let _ = tx.rollback().await;
+                let values: Vec<Vec<Value>> = rows.iter().map(M::values).collect();
+                let located =
+                    failed_row::locate::<M, E>(exec, error, &values, &sent, Lookup::Update, |r| r);
+                return Err(located.await);
+            }
+        }
     }
     tx.commit().await?;
     Ok(changed)
@@ -466,6 +536,8 @@ impl<M: Model> Upsert<M> {
         };
         let dialect = exec.dialect();
         let mut values: Vec<Vec<Value>> = self.rows.iter().map(M::values).collect();
+        // Which input row each of `values` came from.
+        let mut input: Vec<usize> = (0..values.len()).collect();
         if matches!(conflict.action, ConflictAction::Update(_)) {
             // One key twice in a batch: the last row wins, on every backend (PostgreSQL
             // refuses to update a row twice in one statement).
@@ -481,24 +553,52 @@ impl<M: Model> Upsert<M> {
                 )
             }));
             values = keep
-                .into_iter()
-                .map(|i| std::mem::take(&mut values[i]))
+                .iter()
+                .map(|&i| std::mem::take(&mut values[i]))
                 .collect();
+            input = keep;
         }
         let groups = group_rows::<M>(&values);
+        let mut sent = Sent::new();
         let mut tx = exec.begin_tx().await?;
-        let mut explicit_ids = false;
-        for group in &groups {
-            let width = M::COLUMNS.len() - group.generated.len();
-            explicit_ids |= group.sets_auto_increment::<M>();
-            for chunk in group.rows.chunks(rows_per_statement(dialect, width)) {
-                let insert = insert_for::<M>(group, chunk, &mut values, Some(&conflict));
-                (&mut tx).execute_sql(insert.render(dialect)?).await?;
+        match upsert_groups::<M>(&mut tx, dialect, &groups, &mut values, &conflict, &mut sent).await
+        {
+            Ok(()) => tx.commit().await,
+            Err(error) => {
+                let _ = tx.rollback().await;
+                let values: Vec<Vec<Value>> =
+                    input.iter().map(|&i| self.rows[i].values()).collect();
+                let located =
+                    failed_row::locate::<M, E>(exec, error, &values, &sent, Lookup::Insert, |r| {
+                        input[r]
+                    });
+                Err(located.await)
             }
         }
-        if explicit_ids {
-            sync_generated_ids::<M>(&mut tx, dialect).await?;
-        }
-        tx.commit().await
     }
+}
+
+/// Sends every group of an upsert's rows.
+async fn upsert_groups<M: Model>(
+    tx: &mut Tx<'_>,
+    dialect: Dialect,
+    groups: &[Group],
+    values: &mut [Vec<Value>],
+    conflict: &OnConflict,
+    sent: &mut Sent,
+) -> Result<()> {
+    let mut explicit_ids = false;
+    for group in groups {
+        let width = M::COLUMNS.len() - group.generated.len();
+        explicit_ids |= group.sets_auto_increment::<M>();
+        for chunk in group.rows.chunks(rows_per_statement(dialect, width)) {
+            let insert = insert_for::<M>(group, chunk, values, Some(conflict));
+            sent.push(chunk.iter().copied());
+            (&mut *tx).execute_sql(insert.render(dialect)?).await?;
+        }
+    }
+    if explicit_ids {
+        sync_generated_ids::<M>(tx, dialect).await?;
+    }
+    Ok(())
 }

@@ -42,7 +42,12 @@ pub enum Error {
         table: &'static str,
     },
     /// The database rejected a statement.
-    #[error("database error ({kind:?}{}): {message}", constraint.as_deref().map(|c| format!(", constraint `{c}`")).unwrap_or_default())]
+    #[error(
+        "database error ({kind:?}{}{}): {message}{}",
+        constraint.as_deref().map(|c| format!(", constraint `{c}`")).unwrap_or_default(),
+        row.map(|r| format!(", input row {r}")).unwrap_or_default(),
+        detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+    )]
     Database {
         /// The kind of violation, the same on every backend.
         kind: ErrorKind,
@@ -50,6 +55,12 @@ pub enum Error {
         constraint: Option<String>,
         /// The backend's message.
         message: String,
+        /// The backend's detail line, when it sends one (PostgreSQL's `Key (slug)=(a) already
+        /// exists.`).
+        detail: Option<String>,
+        /// For a bulk operation (`bulk_create`, `bulk_update`, an upsert): the index in the
+        /// input of the row the error is about, when the backend's error identifies it.
+        row: Option<usize>,
     },
     /// A column's value could not be decoded into the Rust type asked for.
     #[error("cannot decode column `{column}`: {source}")]
@@ -113,6 +124,15 @@ impl Error {
         }
     }
 
+    /// For a database error from a bulk operation, the index in the input of the row the
+    /// error is about, when the backend identified it; `None` otherwise.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            Error::Database { row, .. } => *row,
+            _ => None,
+        }
+    }
+
     pub(crate) fn decode(column: impl Into<String>, source: impl Into<BoxError>) -> Self {
         Error::Decode {
             column: column.into(),
@@ -149,6 +169,8 @@ impl From<sqlx::Error> for Error {
                     kind,
                     constraint: db.constraint().map(str::to_owned),
                     message: db.message().to_owned(),
+                    detail: detail(db.as_ref()),
+                    row: None,
                 }
             }
             sqlx::Error::ColumnDecode { index, source } => Error::Decode {
@@ -177,4 +199,14 @@ impl From<sqlx::Error> for Error {
             },
         }
     }
+}
+
+/// The detail line of a PostgreSQL error; the other backends put everything in the message.
+fn detail(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    #[cfg(feature = "postgres")]
+    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        return pg.detail().map(str::to_owned);
+    }
+    let _ = db;
+    None
 }

@@ -50,6 +50,7 @@ mod error;
 pub mod exec;
 #[allow(clippy::should_implement_trait)]
 pub mod expr;
+mod failed_row;
 mod field;
 pub mod json;
 mod model;

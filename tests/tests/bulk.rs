@@ -121,7 +121,8 @@ async fn a_duplicate_in_the_last_chunk_leaves_the_table_as_it_was() {
     for t in tests::backends("bulk_atomic").await {
         orm::schema::create_table::<Tag>(&t.db).await.unwrap();
         Tag::bulk_create(&t.db, tags(3, "existing-")).await.unwrap();
-        let mut rows = tags(t.db.dialect().bind_limit() + 10, "new-");
+        let n = t.db.dialect().bind_limit() + 10;
+        let mut rows = tags(n, "new-");
         rows.last_mut().unwrap().name = "new-0".into();
         let err = Tag::bulk_create(&t.db, rows).await.unwrap_err();
         assert_eq!(
@@ -130,6 +131,7 @@ async fn a_duplicate_in_the_last_chunk_leaves_the_table_as_it_was() {
             "{}: {err}",
             t.name
         );
+        assert_eq!(err.row(), Some(n - 1), "{}: {err}", t.name);
         let names: Vec<String> = Tag::query()
             .order_by(|t| t.id)
             .values(|t| t.name)
@@ -486,4 +488,43 @@ async fn upsert_without_a_conflict_target_is_an_error() {
     orm::schema::create_table::<Tag>(&db).await.unwrap();
     let err = Tag::upsert(tags(1, "x")).execute(&db).await.unwrap_err();
     assert!(matches!(err, Error::InvalidQuery { .. }), "{err:?}");
+}
+
+/// SQLite numbers new rows from the largest rowid, and picks free rowids at random once that
+/// is `i64::MAX` (a table without AUTOINCREMENT): the ids handed back must still be the stored
+/// ones.
+#[tokio::test]
+async fn bulk_create_ids_match_the_stored_rows_when_sqlite_picks_rowids_at_random() {
+    let db = Db::connect("sqlite::memory:").await.unwrap();
+    db.execute_raw(
+        "CREATE TABLE bulk_tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+        vec![],
+    )
+    .await
+    .unwrap();
+    db.execute_raw(
+        "INSERT INTO bulk_tags (id, name) VALUES (9223372036854775807, 'last')",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let created = Tag::bulk_create(&db, tags(50, "random-")).await.unwrap();
+    for tag in &created {
+        let stored = Tag::get(&db, tag.id).await.unwrap();
+        assert_eq!(&stored, tag);
+    }
+    // Below the largest rowid, the ids are consecutive and read from last_insert_rowid().
+    let db = Db::connect("sqlite::memory:").await.unwrap();
+    orm::schema::create_table::<Tag>(&db).await.unwrap();
+    let created = Tag::bulk_create(&db, tags(50, "consecutive-"))
+        .await
+        .unwrap();
+    let stored: Vec<(i64, String)> = Tag::query()
+        .order_by(|t| t.id)
+        .values(|t| (t.id, t.name))
+        .all(&db)
+        .await
+        .unwrap();
+    let returned: Vec<(i64, String)> = created.into_iter().map(|t| (t.id, t.name)).collect();
+    assert_eq!(stored, returned);
 }

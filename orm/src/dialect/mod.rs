@@ -78,6 +78,17 @@ impl Dialect {
         self.rules().generated_id_step_sql()
     }
 
+    /// How a multi-row INSERT reports the ids it generated.
+    pub(crate) fn generated_ids(self) -> GeneratedIds {
+        self.rules().generated_ids()
+    }
+
+    /// How many bound values a bulk statement should carry: the bind limit, or less where
+    /// the backend is measured faster with smaller statements (bench/).
+    pub(crate) fn bulk_statement_params(self) -> usize {
+        self.rules().bulk_statement_params()
+    }
+
     pub(crate) fn render(
         self,
         build: impl FnOnce(&'static dyn SqlDialect, &mut SqlWriter) -> Result<()>,
@@ -171,6 +182,18 @@ impl SqlWriter {
     }
 }
 
+/// How a multi-row INSERT hands back the auto-increment ids it generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GeneratedIds {
+    /// `RETURNING` the generated columns, one row per inserted row.
+    Returning,
+    /// The last row's id (SQLite's `last_insert_rowid()`); the rows got consecutive ids.
+    LastRowid,
+    /// The first row's id (MySQL's `LAST_INSERT_ID()`); the others follow it by the server's
+    /// step.
+    FirstId,
+}
+
 /// How one backend spells SQL. Default methods render ANSI SQL; each backend overrides only
 /// what differs.
 pub(crate) trait SqlDialect: Sync {
@@ -181,6 +204,14 @@ pub(crate) trait SqlDialect: Sync {
     }
 
     fn bind_limit(&self) -> usize;
+
+    fn bulk_statement_params(&self) -> usize {
+        self.bind_limit()
+    }
+
+    fn generated_ids(&self) -> GeneratedIds {
+        GeneratedIds::Returning
+    }
 
     fn quote_ident(&self, out: &mut String, name: &str) {
         out.push('"');

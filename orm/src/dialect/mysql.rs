@@ -1,7 +1,7 @@
 //! MySQL/MariaDB: backtick quoting, no RETURNING (ids from LAST_INSERT_ID), and binary
 //! comparison of text so `eq`/`contains` are case-sensitive under the default collations.
 
-use super::{QuerySyntax, SqlDialect, SqlWriter, cmp_op};
+use super::{GeneratedIds, QuerySyntax, SqlDialect, SqlWriter, cmp_op};
 use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
 use crate::expr::{AggFunc, ArithOp, CmpOp, LikeKind, Node};
@@ -24,6 +24,16 @@ impl SqlDialect for Mysql {
 
     fn bind_limit(&self) -> usize {
         65_535
+    }
+
+    /// MariaDB parses and plans a 65k-value INSERT 1.1–1.9× slower per row than statements of
+    /// about a thousand rows (bench/, docs/performance.md).
+    fn bulk_statement_params(&self) -> usize {
+        4_096
+    }
+
+    fn generated_ids(&self) -> GeneratedIds {
+        GeneratedIds::FirstId
     }
 
     fn search(&self, w: &mut SqlWriter, node: &SearchNode) -> Result<()> {

@@ -1,7 +1,7 @@
 //! SQLite: `?` placeholders, GLOB for case-sensitive matching (its LIKE ignores ASCII case),
 //! dates and JSON as TEXT.
 
-use super::{QuerySyntax, SqlDialect, SqlWriter, sql_literal};
+use super::{GeneratedIds, QuerySyntax, SqlDialect, SqlWriter, sql_literal};
 use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
 use crate::expr::{CmpOp, LikeKind, Node};
@@ -20,6 +20,12 @@ impl SqlDialect for Sqlite {
 
     fn bind_limit(&self) -> usize {
         32_766
+    }
+
+    /// `RETURNING` hands every row to sqlx's worker thread one at a time, 2.8× slower than
+    /// reading `last_insert_rowid()` once (bench/, docs/performance.md).
+    fn generated_ids(&self) -> GeneratedIds {
+        GeneratedIds::LastRowid
     }
 
     fn column_type(&self, column: &ColumnDef) -> String {

@@ -44,7 +44,8 @@ impl Backend for Sqlite {
     fn exec_result(result: &SqliteQueryResult) -> ExecResult {
         ExecResult {
             rows_affected: result.rows_affected(),
-            last_insert_id: None,
+            // The connection's last inserted rowid: meaningful after an INSERT.
+            last_insert_id: (result.last_insert_rowid() != 0).then(|| result.last_insert_rowid()),
         }
     }
 }

@@ -1,0 +1,434 @@
+//! Which input row a bulk operation's constraint error was about. Each backend names the column
+//! (SQLite, MySQL's NOT NULL, PostgreSQL) and sometimes the offending value (PostgreSQL's
+//! detail `Key (slug)=(a) already exists.`, MySQL's `Duplicate entry 'a' for key …`); that is
+//! matched against the rows that were sent, in the order they were sent.
+
+use std::collections::HashSet;
+
+use crate::dialect::Dialect;
+use crate::error::{Error, ErrorKind};
+use crate::exec::Executor;
+use crate::expr::Node;
+use crate::model::{Model, live};
+use crate::stmt::Select;
+use crate::value::Value;
+
+/// The rows a bulk statement had sent when one failed.
+pub(crate) struct Sent {
+    /// Input indexes in the order the rows were sent, through the failing statement.
+    pub order: Vec<usize>,
+    /// Where the failing statement's rows start in `order`.
+    pub failing_from: usize,
+}
+
+impl Sent {
+    pub(crate) fn new() -> Self {
+        Sent {
+            order: Vec::new(),
+            failing_from: 0,
+        }
+    }
+
+    /// Records the rows of the statement about to run.
+    pub(crate) fn push(&mut self, rows: impl IntoIterator<Item = usize>) {
+        self.failing_from = self.order.len();
+        self.order.extend(rows);
+    }
+
+    fn failing(&self) -> &[usize] {
+        &self.order[self.failing_from..]
+    }
+}
+
+/// What the error says about the failing row.
+#[derive(Debug, PartialEq)]
+enum Clue {
+    /// A NOT NULL column received NULL.
+    NotNull(String),
+    /// A unique key rejected a duplicate: its columns and value when the backend says them.
+    Unique {
+        columns: Option<Vec<String>>,
+        value: Option<String>,
+    },
+    /// A foreign key named no parent row for this value.
+    ForeignKey { columns: Vec<String>, value: String },
+}
+
+/// What a unique violation is measured against. An insert's rows are new: a key already
+/// stored, or sent earlier, means the row carrying it failed. An update's rows exist: only a
+/// row whose key changes can collide, so the stored rows are read to see which do.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Lookup {
+    Insert,
+    Update,
+}
+
+/// Fills in `row` of a database error from a bulk operation on `M`, once the operation's
+/// transaction is rolled back. `values` holds every input row's values by input index;
+/// `input_index` maps those indexes to the caller's (an upsert drops repeated keys first).
+pub(crate) async fn locate<M: Model, E: Executor>(
+    exec: E,
+    mut error: Error,
+    values: &[Vec<Value>],
+    sent: &Sent,
+    lookup: Lookup,
+    input_index: impl Fn(usize) -> usize,
+) -> Error {
+    let dialect = exec.dialect();
+    let Error::Database {
+        kind,
+        message,
+        detail,
+        ..
+    } = &error
+    else {
+        return error;
+    };
+    let Some(clue) = clue(dialect, *kind, message, detail.as_deref()) else {
+        return error;
+    };
+    let found = match clue {
+        Clue::NotNull(column) => column_index::<M>(&column).and_then(|c| {
+            sent.failing()
+                .iter()
+                .copied()
+                .find(|&r| values[r][c].is_null())
+        }),
+        Clue::ForeignKey { columns, value } => key_columns::<M>(&columns).and_then(|key| {
+            sent.failing()
+                .iter()
+                .copied()
+                .find(|&r| render(dialect, &key, &values[r]).as_deref() == Some(value.as_str()))
+        }),
+        Clue::Unique { columns, value } => {
+            duplicate::<M, E>(exec, values, sent, lookup, columns, value).await
+        }
+    };
+    if let Error::Database { row, .. } = &mut error {
+        *row = found.map(input_index);
+    }
+    error
+}
+
+/// The row that a unique key refused: the first of the failing statement whose key was sent
+/// earlier in the operation or was already stored.
+async fn duplicate<M: Model, E: Executor>(
+    exec: E,
+    values: &[Vec<Value>],
+    sent: &Sent,
+    lookup: Lookup,
+    columns: Option<Vec<String>>,
+    value: Option<String>,
+) -> Option<usize> {
+    let dialect = exec.dialect();
+    let keys: Vec<Vec<usize>> = match &columns {
+        Some(names) => vec![key_columns::<M>(names)?],
+        None => unique_keys::<M>(),
+    };
+    // The key whose rendering matches the reported value, and the sent rows carrying it.
+    let (key, candidates) = keys.into_iter().find_map(|key| {
+        let carrying: Vec<usize> = sent
+            .order
+            .iter()
+            .copied()
+            .filter(|&r| match &value {
+                Some(v) => {
+                    render(dialect, &key, &values[r]).is_some_and(|s| matches(dialect, &s, v))
+                }
+                None => true,
+            })
+            .collect();
+        (!carrying.is_empty()).then_some((key, carrying))
+    })?;
+    let failing: HashSet<usize> = sent.failing().iter().copied().collect();
+    if let (Some(_), [only]) = (&value, candidates.as_slice()) {
+        return Some(*only);
+    }
+    let identity = |r: usize| {
+        format!(
+            "{:?}",
+            key.iter().map(|&c| &values[r][c]).collect::<Vec<_>>()
+        )
+    };
+    if lookup == Lookup::Update {
+        let in_failing: Vec<usize> = candidates
+            .into_iter()
+            .filter(|r| failing.contains(r))
+            .collect();
+        let primary: Vec<usize> = (0..M::COLUMNS.len())
+            .filter(|&i| M::COLUMNS[i].primary_key)
+            .collect();
+        let stored = stored_rows::<M, E>(exec, &primary, values, &in_failing).await?;
+        let unchanged: HashSet<String> = stored
+            .iter()
+            .map(|v| {
+                let all: Vec<&Value> = primary.iter().chain(&key).map(|&c| &v[c]).collect();
+                format!("{all:?}")
+            })
+            .collect();
+        let changed: Vec<usize> = in_failing
+            .into_iter()
+            .filter(|&r| {
+                let all: Vec<&Value> = primary.iter().chain(&key).map(|&c| &values[r][c]).collect();
+                !unchanged.contains(&format!("{all:?}"))
+            })
+            .collect();
+        return match changed.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        };
+    }
+    let in_failing: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|r| failing.contains(r))
+        .collect();
+    let stored: HashSet<String> = stored_rows::<M, E>(exec, &key, values, &in_failing)
+        .await?
+        .iter()
+        .map(|v| format!("{:?}", key.iter().map(|&c| &v[c]).collect::<Vec<_>>()))
+        .collect();
+    let mut seen = HashSet::new();
+    for &r in &candidates {
+        let id = identity(r);
+        if failing.contains(&r) && (seen.contains(&id) || stored.contains(&id)) {
+            return Some(r);
+        }
+        seen.insert(id);
+    }
+    None
+}
+
+/// The values of the stored rows whose `key` equals that of one of `rows`, among the rows a
+/// unique key covers (live rows, for a soft-delete model's `unique` column).
+async fn stored_rows<M: Model, E: Executor>(
+    mut exec: E,
+    key: &[usize],
+    values: &[Vec<Value>],
+    rows: &[usize],
+) -> Option<Vec<Vec<Value>>> {
+    let dialect = exec.dialect();
+    let filter = match key {
+        [c] => Node::InList {
+            expr: Box::new(Node::Column(M::COLUMNS[*c].name)),
+            values: rows.iter().map(|&r| values[r][*c].clone()).collect(),
+            ty: M::COLUMNS[*c].sql_type,
+            negated: false,
+        },
+        _ => Node::InRows {
+            columns: key.iter().map(|&c| M::COLUMNS[c].name).collect(),
+            rows: rows
+                .iter()
+                .map(|&r| key.iter().map(|&c| values[r][c].clone()).collect())
+                .collect(),
+        },
+    };
+    let partial = M::SOFT_DELETE.filter(|_| !key.iter().all(|&c| M::COLUMNS[c].primary_key));
+    let filter = match partial {
+        Some(column) => Node::And(Box::new(live(column)), Box::new(filter)),
+        None => filter,
+    };
+    let select = Select {
+        columns: M::COLUMNS.iter().map(|c| Node::Column(c.name)).collect(),
+        filter: Some(filter),
+        ..Select::new(M::TABLE)
+    };
+    let rows = exec
+        .fetch_all_rows(select.render(dialect).ok()?)
+        .await
+        .ok()?;
+    rows.iter()
+        .map(|row| M::from_row(row).ok().map(|model| model.values()))
+        .collect()
+}
+
+/// Reads the error's message and detail, per backend.
+fn clue(dialect: Dialect, kind: ErrorKind, message: &str, detail: Option<&str>) -> Option<Clue> {
+    match (dialect, kind) {
+        (Dialect::Postgres, ErrorKind::NotNullViolation) => {
+            between(message, "null value in column \"", "\"").map(|c| Clue::NotNull(c.to_owned()))
+        }
+        (Dialect::Postgres, ErrorKind::UniqueViolation) => {
+            let (columns, value) = pg_key(detail?.strip_suffix(" already exists.")?)?;
+            Some(Clue::Unique {
+                columns: Some(columns),
+                value: Some(value),
+            })
+        }
+        (Dialect::Postgres, ErrorKind::ForeignKeyViolation) => {
+            let detail = detail?;
+            let end = detail.rfind(" is not present in table ")?;
+            let (columns, value) = pg_key(&detail[..end])?;
+            Some(Clue::ForeignKey { columns, value })
+        }
+        (Dialect::Sqlite, ErrorKind::NotNullViolation) => message
+            .strip_prefix("NOT NULL constraint failed: ")
+            .map(|c| Clue::NotNull(unqualify(c).to_owned())),
+        (Dialect::Sqlite, ErrorKind::UniqueViolation) => {
+            let list = message.strip_prefix("UNIQUE constraint failed: ")?;
+            Some(Clue::Unique {
+                columns: Some(list.split(", ").map(|c| unqualify(c).to_owned()).collect()),
+                value: None,
+            })
+        }
+        (Dialect::Mysql, ErrorKind::NotNullViolation) => {
+            between(message, "Column '", "' cannot be null").map(|c| Clue::NotNull(c.to_owned()))
+        }
+        (Dialect::Mysql, ErrorKind::UniqueViolation) => {
+            let rest = message.strip_prefix("Duplicate entry '")?;
+            let end = rest.rfind("' for key ")?;
+            Some(Clue::Unique {
+                columns: None,
+                value: Some(rest[..end].to_owned()),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `Key (a, b)=(1, x)` → the column names and the value list as PostgreSQL printed it.
+fn pg_key(text: &str) -> Option<(Vec<String>, String)> {
+    let rest = text.strip_prefix("Key (")?;
+    let split = rest.find(")=(")?;
+    let columns = rest[..split]
+        .split(", ")
+        .map(|c| c.trim_matches('"').replace("\"\"", "\""))
+        .collect();
+    let value = rest[split + 3..].strip_suffix(')')?.to_owned();
+    Some((columns, value))
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// `table.column` → `column`.
+fn unqualify(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(_, c)| c)
+}
+
+fn column_index<M: Model>(name: &str) -> Option<usize> {
+    M::COLUMNS.iter().position(|c| c.name == name)
+}
+
+fn key_columns<M: Model>(names: &[String]) -> Option<Vec<usize>> {
+    names.iter().map(|n| column_index::<M>(n)).collect()
+}
+
+/// Every key the model declares unique: the primary key and each `unique` column.
+fn unique_keys<M: Model>() -> Vec<Vec<usize>> {
+    let primary: Vec<usize> = (0..M::COLUMNS.len())
+        .filter(|&i| M::COLUMNS[i].primary_key)
+        .collect();
+    let singles = (0..M::COLUMNS.len())
+        .filter(|&i| M::COLUMNS[i].unique && !M::COLUMNS[i].primary_key)
+        .map(|i| vec![i]);
+    std::iter::once(primary)
+        .filter(|k| !k.is_empty())
+        .chain(singles)
+        .collect()
+}
+
+/// A key's values as the backend prints them in its message, for the types whose printing is
+/// unambiguous; `None` for the others.
+fn render(dialect: Dialect, key: &[usize], row: &[Value]) -> Option<String> {
+    let parts: Option<Vec<String>> = key
+        .iter()
+        .map(|&c| match &row[c] {
+            Value::Text(s) => Some(s.clone()),
+            Value::I16(v) => Some(v.to_string()),
+            Value::I32(v) => Some(v.to_string()),
+            Value::I64(v) => Some(v.to_string()),
+            Value::Bool(v) => Some(match (dialect, v) {
+                (Dialect::Postgres, true) => "t".into(),
+                (Dialect::Postgres, false) => "f".into(),
+                (_, v) => u8::from(*v).to_string(),
+            }),
+            Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
+            _ => None,
+        })
+        .collect();
+    let separator = if dialect == Dialect::Mysql { "-" } else { ", " };
+    Some(parts?.join(separator))
+}
+
+/// Whether a rendered key is the reported one. MariaDB cuts long entries short.
+fn matches(dialect: Dialect, rendered: &str, reported: &str) -> bool {
+    rendered == reported
+        || (dialect == Dialect::Mysql
+            && reported.chars().count() >= 64
+            && rendered.starts_with(reported))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_details_name_columns_and_values() {
+        let clue = clue(
+            Dialect::Postgres,
+            ErrorKind::UniqueViolation,
+            "duplicate key value violates unique constraint \"t_pkey\"",
+            Some("Key (a, \"Name\")=(1, x, y) already exists."),
+        );
+        assert_eq!(
+            clue,
+            Some(Clue::Unique {
+                columns: Some(vec!["a".into(), "Name".into()]),
+                value: Some("1, x, y".into()),
+            })
+        );
+        let fk = super::clue(
+            Dialect::Postgres,
+            ErrorKind::ForeignKeyViolation,
+            "insert or update on table \"t\" violates foreign key constraint \"f\"",
+            Some("Key (author_id)=(7) is not present in table \"author\"."),
+        );
+        assert_eq!(
+            fk,
+            Some(Clue::ForeignKey {
+                columns: vec!["author_id".into()],
+                value: "7".into()
+            })
+        );
+    }
+
+    #[test]
+    fn sqlite_and_mysql_messages_name_columns_or_values() {
+        assert_eq!(
+            clue(
+                Dialect::Sqlite,
+                ErrorKind::UniqueViolation,
+                "UNIQUE constraint failed: t.a, t.b",
+                None
+            ),
+            Some(Clue::Unique {
+                columns: Some(vec!["a".into(), "b".into()]),
+                value: None
+            })
+        );
+        assert_eq!(
+            clue(
+                Dialect::Mysql,
+                ErrorKind::UniqueViolation,
+                "Duplicate entry 'it''s-1' for key 'PRIMARY'",
+                None
+            ),
+            Some(Clue::Unique {
+                columns: None,
+                value: Some("it''s-1".into())
+            })
+        );
+        assert_eq!(
+            clue(
+                Dialect::Mysql,
+                ErrorKind::NotNullViolation,
+                "Column 'name' cannot be null",
+                None
+            ),
+            Some(Clue::NotNull("name".into()))
+        );
+    }
+}

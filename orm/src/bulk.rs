@@ -174,7 +174,7 @@ async fn insert_groups<M: Model>(
             let mut insert = insert_for::<M>(group, chunk, values, None);
             sent.push(chunk.iter().copied());
             if group.generated.is_empty() {
-                (&mut *tx).execute_sql(insert.render(dialect)?).await?;
+                (&mut *tx).execute_sql(insert.into_sql(dialect)?).await?;
                 continue;
             }
             let reported = match dialect.generated_ids() {
@@ -190,7 +190,7 @@ async fn insert_groups<M: Model>(
                     .iter()
                     .map(|&i| M::COLUMNS[i].name)
                     .collect();
-                let returned = (&mut *tx).fetch_all_rows(insert.render(dialect)?).await?;
+                let returned = (&mut *tx).fetch_all_rows(insert.into_sql(dialect)?).await?;
                 if returned.len() != chunk.len() {
                     return Err(Error::invalid_query(format!(
                         "INSERT INTO {} returned {} rows for {}",
@@ -206,7 +206,7 @@ async fn insert_groups<M: Model>(
                 }
                 continue;
             }
-            let result = (&mut *tx).execute_sql(insert.render(dialect)?).await?;
+            let result = (&mut *tx).execute_sql(insert.into_sql(dialect)?).await?;
             let reported_id = result.last_insert_id.ok_or_else(|| {
                 Error::invalid_query(format!("INSERT INTO {} reported no generated id", M::TABLE))
             })?;
@@ -594,7 +594,7 @@ async fn upsert_groups<M: Model>(
         for chunk in group.rows.chunks(rows_per_statement(dialect, width)) {
             let insert = insert_for::<M>(group, chunk, values, Some(conflict));
             sent.push(chunk.iter().copied());
-            (&mut *tx).execute_sql(insert.render(dialect)?).await?;
+            (&mut *tx).execute_sql(insert.into_sql(dialect)?).await?;
         }
     }
     if explicit_ids {

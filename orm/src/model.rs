@@ -391,7 +391,7 @@ async fn insert_row<M: Model, E: Executor>(model: &mut M, mut exec: E) -> Result
     }
     insert.rows.push(row);
     if generated.is_empty() {
-        exec.execute_sql(insert.render(dialect)?).await?;
+        exec.execute_sql(insert.into_sql(dialect)?).await?;
         // An explicit value in an auto-increment column: keep the generator ahead of it.
         if let Some(auto) = M::COLUMNS.iter().find(|c| c.auto_increment)
             && let Some(statement) = dialect.sync_generated_ids(M::TABLE, auto.name)?
@@ -402,7 +402,7 @@ async fn insert_row<M: Model, E: Executor>(model: &mut M, mut exec: E) -> Result
     }
     if dialect.supports_returning() {
         insert.returning = generated.iter().map(|&i| M::COLUMNS[i].name).collect();
-        let rows = exec.fetch_all_rows(insert.render(dialect)?).await?;
+        let rows = exec.fetch_all_rows(insert.into_sql(dialect)?).await?;
         let returned = rows.first().ok_or_else(|| {
             Error::invalid_query(format!("INSERT INTO {} returned no row", M::TABLE))
         })?;
@@ -411,7 +411,7 @@ async fn insert_row<M: Model, E: Executor>(model: &mut M, mut exec: E) -> Result
         }
         return Ok(());
     }
-    let result = exec.execute_sql(insert.render(dialect)?).await?;
+    let result = exec.execute_sql(insert.into_sql(dialect)?).await?;
     let mut remaining = Vec::new();
     for &column in &generated {
         if M::COLUMNS[column].auto_increment {

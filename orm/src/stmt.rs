@@ -144,7 +144,13 @@ impl Insert {
 
     /// Renders for `dialect`.
     pub fn render(&self, dialect: Dialect) -> Result<RenderedSql> {
-        dialect.render(|rules, w| rules.insert(w, self))
+        self.clone().into_sql(dialect)
+    }
+
+    /// Renders for `dialect`, moving the rows' values into the parameters instead of copying
+    /// them.
+    pub fn into_sql(mut self, dialect: Dialect) -> Result<RenderedSql> {
+        dialect.render(|rules, w| rules.insert(w, &mut self))
     }
 }
 

@@ -630,7 +630,8 @@ pub(crate) trait SqlDialect: Sync {
         self.select(w, select)
     }
 
-    fn insert(&self, w: &mut SqlWriter, s: &Insert) -> Result<()> {
+    /// Moves the rows' values into the writer's parameters.
+    fn insert(&self, w: &mut SqlWriter, s: &mut Insert) -> Result<()> {
         w.push("INSERT INTO ");
         w.ident(s.table);
         if s.columns.is_empty() {
@@ -642,12 +643,17 @@ pub(crate) trait SqlDialect: Sync {
                 Ok(())
             })?;
             w.push(") VALUES ");
-            w.comma(&s.rows, |w, row| {
-                w.push("(");
-                w.comma(row, |w, v| self.value(w, v))?;
+            for (i, row) in s.rows.iter_mut().enumerate() {
+                w.push(if i == 0 { "(" } else { ", (" });
+                for (j, value) in row.iter_mut().enumerate() {
+                    if j > 0 {
+                        w.push(", ");
+                    }
+                    let ty = value.sql_type();
+                    w.bind(std::mem::replace(value, Value::Null(ty)));
+                }
                 w.push(")");
-                Ok(())
-            })?;
+            }
         }
         if let Some(conflict) = &s.on_conflict {
             self.on_conflict(w, conflict)?;

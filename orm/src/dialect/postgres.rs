@@ -39,8 +39,9 @@ impl SqlDialect for Postgres {
     }
 
     fn placeholder(&self, out: &mut String, index: usize) {
-        out.push('$');
-        out.push_str(&index.to_string());
+        use std::fmt::Write as _;
+        // Writing into a String cannot fail.
+        let _ = write!(out, "${index}");
     }
 
     fn column_type(&self, column: &ColumnDef) -> String {

@@ -1,18 +1,25 @@
-//! `orm-bench`: the ORM against hand-written sqlx on the same machine, same process, same data.
+//! `orm-bench`: the ORM against raw sqlx, SeaORM, Diesel and rusqlite on the same machine, same
+//! process, same data, on SQLite in memory, SQLite in a WAL file, PostgreSQL and MariaDB. A
+//! server that cannot be reached is skipped with a message. Two sections, each a generated
+//! block of docs/performance.md (and printed to stdout):
 //!
-//! First workload (issue 3): inserting 100,000 rows — `Model::bulk_create`, one `insert` per
-//! row in a transaction, and the fastest raw sqlx statements per backend — on SQLite in memory,
-//! SQLite in a WAL file, PostgreSQL and MariaDB. A server that cannot be reached is skipped
-//! with a message. The Markdown table goes to stdout and into docs/performance.md.
+//! - `suite` (issue 6, `suite/`): the workloads of the diesel-rs/metrics schema — get by key,
+//!   fetch 1/100/10,000, insert 1/100, bulk_update 10,000, a group-by over 1,000,000 rows, a
+//!   full-text query over 100,000 posts, bulk_create 100,000 — for every peer, with ratios and
+//!   the budgets of issue 6;
+//! - `bulk` (issue 3): inserting 100,000 rows — `Model::bulk_create`, one `insert` per row in a
+//!   transaction, and the fastest raw sqlx statements per backend.
 //!
 //! ```text
-//! cd bench && cargo run --release -- [--rows N] [--runs N] [--warmup N]
-//!     [--per-row-runs N] [--backends sqlite-memory,sqlite-file,postgres,mariadb]
+//! cd bench && cargo run --release -- [--sections suite,bulk] [--suite-runs N]
+//!     [--rows N] [--runs N] [--warmup N] [--per-row-runs N]
+//!     [--backends sqlite-memory,sqlite-file,postgres,mariadb]
 //!     [--postgres-url URL] [--mysql-url URL] [--only TEXT] [--anatomy]
 //!     [--out FILE | --no-write]
 //! ```
-//! `--only 'A|B'` runs just the variants whose name contains A or B (for a profiler);
-//! `--anatomy` times the stages of `bulk_create` instead (see `anatomy.rs`).
+//! `--only 'A|B'` runs just the bulk variants, suite workloads or suite peers whose name
+//! contains A or B (for a profiler); `--anatomy` times the stages of `bulk_create` instead
+//! (see `anatomy.rs`).
 //! URLs default to `$BENCH_POSTGRES_URL` / `$BENCH_MYSQL_URL`, then to the local servers. The
 //! benchmark works in its own schema (`orm_bench`) / database (`orm_bench`) and drops it after.
 
@@ -26,6 +33,7 @@ mod raw;
 mod report;
 mod sql;
 mod sqlite;
+mod suite;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -41,8 +49,13 @@ const DEFAULT_MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/test";
 const BENCH_SCHEMA: &str = "orm_bench";
 
 const BACKENDS: [&str; 4] = ["sqlite-memory", "sqlite-file", "postgres", "mariadb"];
+const SECTIONS: [&str; 2] = ["suite", "bulk"];
 
 struct Config {
+    /// Which sections run: `suite`, `bulk`.
+    sections: Vec<String>,
+    /// Timed rounds of the suite (the slow workloads get half).
+    suite_runs: usize,
     plan: Plan,
     backends: Vec<String>,
     postgres_url: String,
@@ -57,9 +70,10 @@ struct Config {
 
 fn usage() -> String {
     format!(
-        "usage: orm-bench [--rows N] [--runs N] [--warmup N] [--per-row-runs N] \
-         [--backends {}] [--postgres-url URL] [--mysql-url URL] [--sqlite-dir DIR] \
-         [--only TEXT] [--anatomy] [--out FILE | --no-write]",
+        "usage: orm-bench [--sections {}] [--suite-runs N] [--rows N] [--runs N] [--warmup N] \
+         [--per-row-runs N] [--backends {}] [--postgres-url URL] [--mysql-url URL] \
+         [--sqlite-dir DIR] [--only TEXT] [--anatomy] [--out FILE | --no-write]",
+        SECTIONS.join(","),
         BACKENDS.join(",")
     )
 }
@@ -72,6 +86,8 @@ fn parse_args(args: &[String]) -> Result<Config> {
             .unwrap_or_else(|| default.to_owned())
     };
     let mut cfg = Config {
+        sections: SECTIONS.iter().map(|s| s.to_string()).collect(),
+        suite_runs: 5,
         plan: Plan {
             rows: 100_000,
             warmup: 1,
@@ -98,6 +114,14 @@ fn parse_args(args: &[String]) -> Result<Config> {
                 .map_err(|_| format!("{flag} needs a whole number, got `{v}`"))
         };
         match flag.as_str() {
+            "--sections" => {
+                let list: Vec<String> = value()?.split(',').map(str::to_owned).collect();
+                if let Some(bad) = list.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
+                    return Err(format!("unknown section `{bad}`\n{}", usage()).into());
+                }
+                cfg.sections = list;
+            }
+            "--suite-runs" => cfg.suite_runs = number(value()?)?.max(1),
             "--rows" => cfg.plan.rows = number(value()?)?.max(1),
             "--runs" => cfg.plan.runs = number(value()?)?.max(1),
             "--warmup" => cfg.plan.warmup = number(value()?)?,
@@ -325,35 +349,53 @@ async fn main() {
     }
 }
 
-async fn run(args: &[String]) -> Result<()> {
-    let cfg = parse_args(args)?;
-    let mut machine = Machine::probe();
-    let users = model::new_users(cfg.plan.rows);
-    if cfg.anatomy {
-        return anatomy(&cfg, &users).await;
-    }
-    let mut reports = Vec::new();
-    let mut failures = Vec::new();
-    for backend in &cfg.backends {
-        eprintln!("== {backend}");
-        let report = match backend.as_str() {
-            "sqlite-memory" => bench_sqlite(&cfg, &users, false).await.map(Some),
-            "sqlite-file" => bench_sqlite(&cfg, &users, true).await.map(Some),
-            "postgres" => bench_postgres(&cfg, &users).await,
-            "mariadb" => bench_mysql(&cfg, &users).await,
-            _ => Ok(None),
-        };
-        // One backend failing (a shared server restarting, say) must not lose the others.
-        match report {
-            Ok(report) => reports.extend(report),
-            Err(e) => {
-                eprintln!("{backend} failed: {e}");
-                failures.push(format!("{backend}: {e}"));
-            }
+/// The suite on one backend (`None`: the server cannot be reached).
+async fn bench_suite(cfg: &Config, backend: &str) -> Result<Option<suite::SuiteReport>> {
+    let plan = suite::SuitePlan {
+        runs: cfg.suite_runs,
+        warmup: 1,
+        only: cfg.only.clone(),
+    };
+    match backend {
+        "sqlite-memory" => {
+            let target = suite::Target::SqliteMemory;
+            suite::run("SQLite in memory", &target, &plan)
+                .await
+                .map(Some)
         }
+        "sqlite-file" => {
+            let dir = cfg.sqlite_dir.join("suite");
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir)?;
+            let target = suite::Target::SqliteFile(dir.join("suite.db"));
+            let report = suite::run("SQLite file (WAL)", &target, &plan).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            report.map(Some)
+        }
+        "postgres" => {
+            with_postgres(cfg, async |url| {
+                let target = suite::Target::Postgres(url.to_owned());
+                suite::run("PostgreSQL", &target, &plan).await
+            })
+            .await
+        }
+        "mariadb" => {
+            with_mysql(cfg, async |url| {
+                let target = suite::Target::Mysql(url.to_owned());
+                let mut report = suite::run("MariaDB", &target, &plan).await?;
+                if !report.version.contains("MariaDB") {
+                    report.backend = "MySQL";
+                }
+                Ok(report)
+            })
+            .await
+        }
+        _ => Ok(None),
     }
-    machine.load_after = report::load_average();
-    // Where the report is written does not change it: leave that out of the command shown.
+}
+
+/// The command line as the report shows it: where the report is written does not change it.
+fn shown_command(args: &[String]) -> String {
     let mut shown: Vec<&str> = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -365,21 +407,82 @@ async fn run(args: &[String]) -> Result<()> {
             other => shown.push(other),
         }
     }
-    let command = if shown.is_empty() {
+    if shown.is_empty() {
         "cd bench && cargo run --release".to_owned()
     } else {
         format!("cd bench && cargo run --release -- {}", shown.join(" "))
-    };
-    let mut md = report::markdown(&reports, &machine, cfg.plan, &command);
-    for failure in &failures {
-        md.push_str(&format!("\nFailed, not in the tables: {failure}\n"));
     }
-    println!("{md}");
+}
+
+async fn run(args: &[String]) -> Result<()> {
+    let cfg = parse_args(args)?;
+    let mut machine = Machine::probe();
+    let users = model::new_users(cfg.plan.rows);
+    if cfg.anatomy {
+        return anatomy(&cfg, &users).await;
+    }
+    let mut failures = Vec::new();
+    let mut suite_reports = Vec::new();
+    if cfg.sections.iter().any(|s| s == "suite") {
+        for backend in &cfg.backends {
+            eprintln!("== suite: {backend}");
+            // One backend failing (a shared server restarting, say) must not lose the others.
+            match bench_suite(&cfg, backend).await {
+                Ok(report) => suite_reports.extend(report),
+                Err(e) => {
+                    eprintln!("suite on {backend} failed: {e}");
+                    failures.push(format!("suite on {backend}: {e}"));
+                }
+            }
+        }
+    }
+    let mut reports = Vec::new();
+    if cfg.sections.iter().any(|s| s == "bulk") {
+        for backend in &cfg.backends {
+            eprintln!("== bulk: {backend}");
+            let report = match backend.as_str() {
+                "sqlite-memory" => bench_sqlite(&cfg, &users, false).await.map(Some),
+                "sqlite-file" => bench_sqlite(&cfg, &users, true).await.map(Some),
+                "postgres" => bench_postgres(&cfg, &users).await,
+                "mariadb" => bench_mysql(&cfg, &users).await,
+                _ => Ok(None),
+            };
+            match report {
+                Ok(report) => reports.extend(report),
+                Err(e) => {
+                    eprintln!("bulk on {backend} failed: {e}");
+                    failures.push(format!("bulk on {backend}: {e}"));
+                }
+            }
+        }
+    }
+    machine.load_after = report::load_average();
+    let command = shown_command(args);
+    let mut sections = Vec::new();
+    if !suite_reports.is_empty() {
+        let md = format!(
+            "{}\n{}\n{}",
+            machine.header(&command),
+            suite::report::markdown(&suite_reports, cfg.suite_runs, 1),
+            machine.footer()
+        );
+        sections.push(("suite", md));
+    }
+    if !reports.is_empty() {
+        let md = report::markdown(&reports, &machine, cfg.plan, &command);
+        sections.push(("bulk_create", md));
+    }
+    for (_, md) in &mut sections {
+        for failure in &failures {
+            md.push_str(&format!("\nFailed, not in the tables: {failure}\n"));
+        }
+        println!("{md}");
+    }
     if !failures.is_empty() {
-        return Err(format!("{} backend(s) failed; docs not updated", failures.len()).into());
+        return Err(format!("{} run(s) failed; docs not updated", failures.len()).into());
     }
-    if reports.is_empty() {
-        return Err("no backend could be measured; docs not updated".into());
+    if sections.is_empty() {
+        return Err("nothing could be measured; docs not updated".into());
     }
     if cfg.only.is_some() {
         // A filtered run is for a profiler; it must not replace the full table.
@@ -387,7 +490,9 @@ async fn run(args: &[String]) -> Result<()> {
         return Ok(());
     }
     if let Some(out) = &cfg.out {
-        report::splice_into(out, &md)?;
+        for (section, md) in &sections {
+            report::splice_into(out, section, md)?;
+        }
         eprintln!("wrote {}", out.display());
     }
     Ok(())

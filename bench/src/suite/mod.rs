@@ -1,0 +1,303 @@
+//! The workload suite of issue 6: the ORM against raw sqlx (replaying the ORM's own SQL),
+//! SeaORM, Diesel and, on SQLite, rusqlite — same process, same tables, same rows.
+//!
+//! Workloads run one after the other; within a workload the peers run round-robin (each round
+//! runs every peer once), so a burst of load from elsewhere spreads over all of them. A sample
+//! is the time of a batch of operations divided by its size; tables show medians.
+
+mod capture;
+mod check;
+mod diesel_peer;
+mod orm_peer;
+mod peer;
+pub mod report;
+mod rusqlite_peer;
+mod schema;
+mod sea_peer;
+mod sqlx_peer;
+
+use std::time::Duration;
+
+use orm::Dialect;
+
+use crate::measure::{Result, median};
+pub use peer::{Peer, PeerKind, Target};
+
+/// One kind of operation, with its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// `User::get` of a seeded user.
+    GetByPk,
+    /// The first `n` users (`query().limit(n)`).
+    Fetch(usize),
+    /// Inserting `n` users: `insert` for one, `bulk_create` for more.
+    Insert(usize),
+    /// Writing `name` and `hair_color` of `n` users, each its own values.
+    BulkUpdate(usize),
+    /// Comments per post over the 1,000,000 comments (100,000 groups).
+    GroupBy,
+    /// The 20 best-ranked of 100,000 posts containing two words.
+    Search,
+    /// Inserting `n` users into an empty table.
+    BulkCreate(usize),
+}
+
+/// Every workload, in the order they run.
+pub const WORKLOADS: [Workload; 10] = [
+    Workload::GetByPk,
+    Workload::Fetch(1),
+    Workload::Fetch(100),
+    Workload::Fetch(10_000),
+    Workload::Insert(1),
+    Workload::Insert(100),
+    Workload::BulkUpdate(10_000),
+    Workload::GroupBy,
+    Workload::Search,
+    Workload::BulkCreate(100_000),
+];
+
+impl Workload {
+    /// The name in tables and in `--only`.
+    pub fn label(self) -> String {
+        match self {
+            Workload::GetByPk => "get by pk".into(),
+            Workload::Fetch(n) => format!("fetch {}", thousands(n)),
+            Workload::Insert(n) => format!("insert {}", thousands(n)),
+            Workload::BulkUpdate(n) => format!("bulk_update {}", thousands(n)),
+            Workload::GroupBy => "group-by over 1,000,000".into(),
+            Workload::Search => "full-text over 100,000".into(),
+            Workload::BulkCreate(n) => format!("bulk_create {}", thousands(n)),
+        }
+    }
+
+    /// Operations per sample: enough that one sample takes some milliseconds.
+    fn ops(self) -> usize {
+        match self {
+            Workload::GetByPk | Workload::Fetch(1) => 400,
+            Workload::Fetch(100) => 100,
+            Workload::Fetch(_) => 3,
+            Workload::Insert(1) => 200,
+            Workload::Insert(_) => 20,
+            Workload::Search => 30,
+            Workload::BulkUpdate(_) | Workload::GroupBy | Workload::BulkCreate(_) => 1,
+        }
+    }
+
+    /// Timed rounds for a plan of `runs` rounds: the slow workloads get fewer.
+    fn rounds(self, runs: usize) -> usize {
+        match self {
+            Workload::BulkUpdate(_) | Workload::GroupBy | Workload::BulkCreate(_) => {
+                runs.div_ceil(2).max(1)
+            }
+            _ => runs,
+        }
+    }
+
+    /// Rows one operation handles, for rows/s.
+    pub fn rows(self) -> usize {
+        match self {
+            Workload::BulkCreate(n) | Workload::BulkUpdate(n) | Workload::Insert(n) => n,
+            _ => 0,
+        }
+    }
+
+    /// Issue 6's ORM ÷ raw sqlx budget applies (get-by-pk, fetch 10k, insert 1 and 100).
+    pub fn has_raw_budget(self) -> bool {
+        matches!(
+            self,
+            Workload::GetByPk
+                | Workload::Fetch(10_000)
+                | Workload::Insert(1)
+                | Workload::Insert(100)
+        )
+    }
+
+    /// A single-row query: issue 6 wants the ORM ≥ 1.5× faster than SeaORM here.
+    pub fn single_row(self) -> bool {
+        matches!(
+            self,
+            Workload::GetByPk | Workload::Fetch(1) | Workload::Insert(1)
+        )
+    }
+}
+
+/// `10000` → `10,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// One batch of operations: round `round`, operation numbers `start..start + ops` (the
+/// numbers pick the keys looked up and name the rows inserted).
+#[derive(Debug, Clone, Copy)]
+pub struct Batch {
+    pub round: usize,
+    pub start: usize,
+    pub ops: usize,
+}
+
+impl Batch {
+    /// The operation numbers of this batch.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start..self.start + self.ops
+    }
+}
+
+/// The medians of one workload on one backend, per peer (`None`: the peer was not run or
+/// cannot run it).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub workload: Workload,
+    pub per_op: Vec<(PeerKind, Duration)>,
+    /// Why a peer has no figure, for the notes.
+    pub missing: Vec<(PeerKind, String)>,
+}
+
+impl Row {
+    /// The median time per operation of `peer`.
+    pub fn get(&self, peer: PeerKind) -> Option<Duration> {
+        self.per_op
+            .iter()
+            .find(|(p, _)| *p == peer)
+            .map(|(_, d)| *d)
+    }
+}
+
+/// Everything the suite measured on one backend.
+pub struct SuiteReport {
+    pub backend: &'static str,
+    pub dialect: Dialect,
+    pub version: String,
+    pub rows: Vec<Row>,
+    /// Peer versions and settings worth printing.
+    pub notes: Vec<String>,
+}
+
+/// How many rounds, and which workloads and peers.
+#[derive(Debug, Clone)]
+pub struct SuitePlan {
+    pub runs: usize,
+    pub warmup: usize,
+    /// `|`-separated texts; a workload or peer runs when its label contains one of them.
+    pub only: Option<String>,
+}
+
+impl SuitePlan {
+    fn wanted(&self, label: &str) -> bool {
+        self.only
+            .as_deref()
+            .is_none_or(|o| o.split('|').any(|o| label.contains(o)))
+    }
+}
+
+/// Creates the schema and seeds it through every peer that has a database of its own (all
+/// of them in memory; the first one otherwise), records the ORM's SQL, then runs every wanted
+/// workload round-robin over the peers.
+pub async fn run(backend: &'static str, target: &Target, plan: &SuitePlan) -> Result<SuiteReport> {
+    let mut peers = peer::open_all(target).await?;
+    let dialect = target.dialect();
+    for (i, p) in peers.iter_mut().enumerate() {
+        if i == 0 || target.is_memory() {
+            eprintln!("    seeding {} ({})", backend, p.kind().name());
+            p.seed(dialect).await?;
+        }
+    }
+    let version = peers[0].version().await?;
+    let fetch_sizes: Vec<usize> = WORKLOADS
+        .iter()
+        .filter_map(|w| match w {
+            Workload::Fetch(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    let recorded = match peers.iter_mut().find_map(Peer::as_orm) {
+        Some(orm) => orm.record(&fetch_sizes).await?,
+        None => return Err("the ORM peer did not open".into()),
+    };
+    for p in &mut peers {
+        p.give_recorded(&recorded);
+    }
+    let mut rows = Vec::new();
+    for workload in WORKLOADS {
+        if !plan.wanted(&workload.label()) && !peers.iter().any(|p| plan.wanted(p.kind().name())) {
+            continue;
+        }
+        eprintln!("  {backend}: {}", workload.label());
+        rows.push(run_workload(&mut peers, workload, plan).await);
+    }
+    let mut notes = Vec::new();
+    for p in &mut peers {
+        notes.extend(p.notes());
+    }
+    for p in peers {
+        p.close().await;
+    }
+    Ok(SuiteReport {
+        backend,
+        dialect,
+        version,
+        rows,
+        notes,
+    })
+}
+
+/// The rounds of one workload over every peer.
+async fn run_workload(peers: &mut [Peer], workload: Workload, plan: &SuitePlan) -> Row {
+    let ops = workload.ops();
+    let rounds = plan.warmup + workload.rounds(plan.runs);
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); peers.len()];
+    let mut missing: Vec<(PeerKind, String)> = Vec::new();
+    let wanted_peer = |p: &Peer| plan.wanted(&workload.label()) || plan.wanted(p.kind().name());
+    for round in 0..rounds {
+        for (i, p) in peers.iter_mut().enumerate() {
+            if !wanted_peer(p) || missing.iter().any(|(k, _)| *k == p.kind()) {
+                continue;
+            }
+            let batch = Batch {
+                round,
+                start: round * ops,
+                ops,
+            };
+            match p.run(workload, batch).await {
+                Ok(took) => {
+                    let per_op = took / ops as u32;
+                    eprintln!(
+                        "    round {round} {:<10} {:>12.1} µs/op{}",
+                        p.kind().name(),
+                        per_op.as_secs_f64() * 1e6,
+                        if round < plan.warmup {
+                            " (warm-up)"
+                        } else {
+                            ""
+                        }
+                    );
+                    if round >= plan.warmup {
+                        samples[i].push(per_op);
+                    }
+                }
+                Err(e) => {
+                    eprintln!("    {}: {}: {e}", p.kind().name(), workload.label());
+                    missing.push((p.kind(), e.to_string()));
+                }
+            }
+        }
+    }
+    let per_op = peers
+        .iter()
+        .zip(&samples)
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(p, s)| (p.kind(), median(s)))
+        .collect();
+    Row {
+        workload,
+        per_op,
+        missing,
+    }
+}

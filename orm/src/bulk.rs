@@ -139,6 +139,13 @@ pub(crate) async fn bulk_create<M: Model, E: Executor>(
     for group in &groups {
         let width = M::COLUMNS.len() - group.generated.len();
         explicit_ids |= group.sets_auto_increment::<M>();
+        #[cfg(feature = "postgres")]
+        if let Some(ids) = copy_group::<M>(&mut tx, group, &values).await? {
+            for (&r, id) in group.rows.iter().zip(ids) {
+                rows[r].set_auto_id(id)?;
+            }
+            continue;
+        }
         for chunk in group.rows.chunks(rows_per_statement(dialect, width)) {
             let mut insert = insert_for::<M>(group, chunk, &mut values, None);
             if group.generated.is_empty() {
@@ -182,6 +189,26 @@ pub(crate) async fn bulk_create<M: Model, E: Executor>(
     }
     tx.commit().await?;
     Ok(rows)
+}
+
+/// PostgreSQL: the group's rows through COPY; the ids to fill in (empty when none are
+/// generated), or `None` when COPY does not apply and the rows are still to be inserted.
+#[cfg(feature = "postgres")]
+async fn copy_group<M: Model>(
+    tx: &mut Tx<'_>,
+    group: &Group,
+    values: &[Vec<Value>],
+) -> Result<Option<Vec<i64>>> {
+    let target = crate::copy::CopyGroup {
+        table: M::TABLE,
+        columns: M::COLUMNS,
+        generated: &group.generated,
+        rows: &group.rows,
+    };
+    Ok(match crate::copy::copy_insert(tx, target, values).await? {
+        crate::copy::CopyOutcome::Inserted(ids) => Some(ids),
+        crate::copy::CopyOutcome::NotApplicable => None,
+    })
 }
 
 /// MySQL: a multi-row INSERT reports the first generated id; the others follow it (InnoDB's

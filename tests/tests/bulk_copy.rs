@@ -11,8 +11,11 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
-/// More rows than the COPY threshold (500).
-const MANY: usize = 600;
+/// More rows than the COPY threshold (500 rows and 128 KiB of data: `users` rows are ~60
+/// bytes, and a few `every` rows carry 30 KB of text).
+const MANY: usize = 4_000;
+/// Rows of every type: fewer, wider.
+const EVERY: usize = 600;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "copy_every")]
@@ -224,7 +227,7 @@ fn every(i: usize) -> Every {
     let bytes: [&[u8]; 5] = [b"", b"\0\xff\\\t\n\r", b"\\x41", b"\\N", &[0x80; 40]];
     let at = ats[i % ats.len()];
     let maybe = !i.is_multiple_of(3);
-    let long_text = "λ\\\t".repeat(5_000);
+    let long_text = "λ\\\t".repeat(10_000);
     Every {
         id: 0,
         small: [0, i16::MIN, i16::MAX, -1][i % 4],
@@ -273,7 +276,7 @@ fn shown(row: &Every) -> String {
 /// groups under the threshold), and checks both halves read back identically and in order.
 async fn copy_matches_insert(db: &Db, expect_format: &str) {
     let (statements, _guard) = Statements::record();
-    let rows: Vec<Every> = (0..MANY).map(every).collect();
+    let rows: Vec<Every> = (0..EVERY).map(every).collect();
     let copied = Every::bulk_create(db, rows.clone()).await.unwrap();
     let copies = statements.copies();
     assert_eq!(copies.len(), 1, "{copies:?}");
@@ -291,9 +294,9 @@ async fn copy_matches_insert(db: &Db, expect_format: &str) {
         .all(db)
         .await
         .unwrap();
-    assert_eq!(stored.len(), 2 * MANY);
-    let (from_copy, from_insert) = stored.split_at(MANY);
-    for i in 0..MANY {
+    assert_eq!(stored.len(), 2 * EVERY);
+    let (from_copy, from_insert) = stored.split_at(EVERY);
+    for i in 0..EVERY {
         assert_eq!(
             from_copy[i].id, copied[i].id,
             "row {i}: the id handed back is the stored one"
@@ -325,7 +328,7 @@ async fn every_value_round_trips_through_text_copy_as_through_insert() {
     // A column type the ORM would not create: the whole COPY goes as text.
     run(
         &db,
-        "ALTER TABLE copy_every ALTER COLUMN text TYPE varchar(20000)",
+        "ALTER TABLE copy_every ALTER COLUMN text TYPE varchar(50000)",
     )
     .await;
     copy_matches_insert(&db, "FROM STDIN").await;
@@ -335,7 +338,7 @@ fn users(n: usize, prefix: &str) -> Vec<User> {
     (0..n)
         .map(|i| User {
             id: 0,
-            name: format!("{prefix}{i}"),
+            name: format!("{prefix}{i} with some width to the row"),
             hair_color: i.is_multiple_of(2).then(|| "black".to_owned()),
         })
         .collect()
@@ -401,7 +404,17 @@ async fn copy_is_skipped_where_it_cannot_apply() {
     orm::schema::create_table::<Job>(&db).await.unwrap();
     let (statements, _guard) = Statements::record();
     User::bulk_create(&db, users(499, "few")).await.unwrap();
-    assert!(statements.copies().is_empty(), "below the threshold");
+    assert!(
+        statements.copies().is_empty(),
+        "fewer rows than the threshold"
+    );
+    User::bulk_create(&db, users(1_500, "narrow"))
+        .await
+        .unwrap();
+    assert!(
+        statements.copies().is_empty(),
+        "less data than the threshold"
+    );
     // A defaulted column left unset needs RETURNING.
     let jobs: Vec<Job> = (0..MANY)
         .map(|i| Job {
@@ -449,18 +462,19 @@ async fn interleaved_sequence_values_send_the_rows_through_insert_returning() {
     orm::schema::create_table::<User>(&db).await.unwrap();
     // Another session holds an uncommitted row whose name the COPY's second row repeats: the
     // COPY waits on that row's unique-index entry after its first batch took its ids.
+    let n = MANY;
+    let rows = users(n, "a");
     let mut blocker = other.begin().await.unwrap();
     (&mut blocker)
         .execute_sql(RenderedSql::new(
-            "INSERT INTO copy_users (id, name) VALUES (-1, 'a1')".into(),
-            vec![],
+            "INSERT INTO copy_users (id, name) VALUES (-1, $1)".into(),
+            vec![Value::Text(rows[1].name.clone())],
         ))
         .await
         .unwrap();
-    let n = 3_000;
     let copying = tokio::spawn({
         let db = db.clone();
-        async move { User::bulk_create(&db, users(n, "a")).await }
+        async move { User::bulk_create(&db, rows).await }
     });
     let waiting = "SELECT count(*) FROM pg_stat_activity \
         WHERE wait_event_type = 'Lock' AND query LIKE 'COPY %copy_users%'";
@@ -498,7 +512,7 @@ async fn a_duplicate_key_mid_copy_leaves_the_table_unchanged() {
     orm::schema::create_table::<User>(&db).await.unwrap();
     User::bulk_create(&db, users(10, "a")).await.unwrap();
     let mut rows = users(MANY, "b");
-    rows[450].name = "a3".into();
+    rows[450].name = users(10, "a")[3].name.clone();
     let err = User::bulk_create(&db, rows.clone()).await.unwrap_err();
     match &err {
         Error::Database {
@@ -532,7 +546,7 @@ async fn a_table_of_foreign_shape_is_filled_through_text_copy() {
     };
     run(
         &db,
-        "CREATE TABLE copy_prices (id serial PRIMARY KEY, name varchar(40) NOT NULL, \
+        "CREATE TABLE copy_prices (id serial PRIMARY KEY, name varchar(60) NOT NULL, \
               price numeric(12, 2), qty integer NOT NULL)",
     )
     .await;
@@ -540,7 +554,7 @@ async fn a_table_of_foreign_shape_is_filled_through_text_copy() {
     let rows: Vec<Price> = (0..MANY)
         .map(|i| Price {
             id: 0,
-            name: format!("item\t{i}"),
+            name: format!("item\t{i} of the price list"),
             price: (!i.is_multiple_of(5)).then_some(i as f64 * 1.25),
             qty: i as i64 - 300,
         })

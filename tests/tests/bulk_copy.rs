@@ -2,7 +2,8 @@
 //! exactly what the INSERT path gives; where COPY cannot vouch for the ids it must fall back.
 //! These tests run only when `ORM_TEST_POSTGRES_URL` is set.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::thread::ThreadId;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use orm::prelude::*;
@@ -79,9 +80,12 @@ struct Job {
     state: Option<String>,
 }
 
-/// Records the SQL of every statement event.
-#[derive(Default, Clone)]
-struct Statements(Arc<Mutex<Vec<String>>>);
+/// The SQL of every statement event, with the thread it ran on: each test runs on its own
+/// thread (a current-thread runtime). One global subscriber: per-thread ones come and go with
+/// the tests, and an event site first reached while none was alive stays switched off.
+static EVENTS: Mutex<Vec<(ThreadId, String)>> = Mutex::new(Vec::new());
+
+struct Recorder;
 
 struct SqlField(String);
 
@@ -94,7 +98,7 @@ impl Visit for SqlField {
     }
 }
 
-impl Subscriber for Statements {
+impl Subscriber for Recorder {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
         metadata.target().starts_with("orm")
     }
@@ -106,29 +110,38 @@ impl Subscriber for Statements {
     fn event(&self, event: &Event<'_>) {
         let mut sql = SqlField(String::new());
         event.record(&mut sql);
-        self.0.lock().unwrap().push(sql.0);
+        let thread = std::thread::current().id();
+        EVENTS.lock().unwrap().push((thread, sql.0));
     }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}
 }
 
+/// The statements of the current thread's test.
+struct Statements(ThreadId);
+
 impl Statements {
-    /// Starts recording on this thread (the tests run on a current-thread runtime).
-    fn record() -> (Self, tracing::subscriber::DefaultGuard) {
-        let statements = Statements::default();
-        let guard = tracing::subscriber::set_default(statements.clone());
-        (statements, guard)
+    fn record() -> Self {
+        static INSTALLED: std::sync::Once = std::sync::Once::new();
+        INSTALLED.call_once(|| tracing::subscriber::set_global_default(Recorder).unwrap());
+        let statements = Statements(std::thread::current().id());
+        statements.copies();
+        statements
     }
 
-    /// The COPY statements seen since the last call.
+    /// The COPY statements seen on this thread since the last call.
     fn copies(&self) -> Vec<String> {
-        let mut seen = self.0.lock().unwrap();
-        let copies = seen
-            .iter()
-            .filter(|s| s.starts_with("COPY"))
-            .cloned()
-            .collect();
-        seen.clear();
+        let mut events = EVENTS.lock().unwrap();
+        let mut copies = Vec::new();
+        events.retain(|(thread, sql)| {
+            if *thread != self.0 {
+                return true;
+            }
+            if sql.starts_with("COPY") {
+                copies.push(sql.clone());
+            }
+            false
+        });
         copies
     }
 }
@@ -275,7 +288,7 @@ fn shown(row: &Every) -> String {
 /// Inserts `MANY` rows through COPY, then the same rows through INSERT (bulk_create in
 /// groups under the threshold), and checks both halves read back identically and in order.
 async fn copy_matches_insert(db: &Db, expect_format: &str) {
-    let (statements, _guard) = Statements::record();
+    let statements = Statements::record();
     let rows: Vec<Every> = (0..EVERY).map(every).collect();
     let copied = Every::bulk_create(db, rows.clone()).await.unwrap();
     let copies = statements.copies();
@@ -364,7 +377,7 @@ async fn copy_ids_are_what_inserts_give_in_input_order() {
         return;
     };
     orm::schema::create_table::<User>(&db).await.unwrap();
-    let (statements, _guard) = Statements::record();
+    let statements = Statements::record();
     // A never-used sequence: ids start at 1, as the first INSERT would give.
     let first = User::bulk_create(&db, users(MANY, "a")).await.unwrap();
     assert_eq!(statements.copies().len(), 1);
@@ -402,7 +415,7 @@ async fn copy_is_skipped_where_it_cannot_apply() {
     };
     orm::schema::create_table::<User>(&db).await.unwrap();
     orm::schema::create_table::<Job>(&db).await.unwrap();
-    let (statements, _guard) = Statements::record();
+    let statements = Statements::record();
     User::bulk_create(&db, users(499, "few")).await.unwrap();
     assert!(
         statements.copies().is_empty(),
@@ -541,6 +554,7 @@ async fn a_duplicate_key_mid_copy_leaves_the_table_unchanged() {
 
 #[tokio::test]
 async fn a_table_of_foreign_shape_is_filled_through_text_copy() {
+    let statements = Statements::record();
     let Some(db) = postgres("copy_foreign").await else {
         return;
     };
@@ -550,7 +564,7 @@ async fn a_table_of_foreign_shape_is_filled_through_text_copy() {
               price numeric(12, 2), qty integer NOT NULL)",
     )
     .await;
-    let (statements, _guard) = Statements::record();
+    statements.copies();
     let rows: Vec<Price> = (0..MANY)
         .map(|i| Price {
             id: 0,

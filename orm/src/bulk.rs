@@ -169,6 +169,18 @@ async fn insert_groups<M: Model>(
     for group in groups {
         let width = M::COLUMNS.len() - group.generated.len();
         explicit_ids |= group.sets_auto_increment::<M>();
+        #[cfg(feature = "postgres")]
+        {
+            sent.push(group.rows.iter().copied());
+            if let Some(ids) = copy_group::<M>(tx, group, values).await? {
+                for (&r, id) in group.rows.iter().zip(ids) {
+                    rows[r].set_auto_id(id)?;
+                }
+                continue;
+            }
+            // Not sent after all: the rows go in INSERT chunks below.
+            sent.retract();
+        }
         let only_auto = matches!(group.generated.as_slice(), [i] if M::COLUMNS[*i].auto_increment);
         for chunk in group.rows.chunks(rows_per_statement(dialect, width)) {
             let mut insert = insert_for::<M>(group, chunk, values, None);
@@ -229,6 +241,26 @@ async fn insert_groups<M: Model>(
         sync_generated_ids::<M>(tx, dialect).await?;
     }
     Ok(())
+}
+
+/// PostgreSQL: the group's rows through COPY; the ids to fill in (empty when none are
+/// generated), or `None` when COPY does not apply and the rows are still to be inserted.
+#[cfg(feature = "postgres")]
+async fn copy_group<M: Model>(
+    tx: &mut Tx<'_>,
+    group: &Group,
+    values: &[Vec<Value>],
+) -> Result<Option<Vec<i64>>> {
+    let target = crate::copy::CopyGroup {
+        table: M::TABLE,
+        columns: M::COLUMNS,
+        generated: &group.generated,
+        rows: &group.rows,
+    };
+    Ok(match crate::copy::copy_insert(tx, target, values).await? {
+        crate::copy::CopyOutcome::Inserted(ids) => Some(ids),
+        crate::copy::CopyOutcome::NotApplicable => None,
+    })
 }
 
 /// SQLite gives a new row the largest rowid plus one, so the rows of one INSERT get

@@ -35,6 +35,12 @@ impl Sent {
         self.order.extend(rows);
     }
 
+    /// Forgets the rows of the last `push`: they were not sent after all.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn retract(&mut self) {
+        self.order.truncate(self.failing_from);
+    }
+
     fn failing(&self) -> &[usize] {
         &self.order[self.failing_from..]
     }

@@ -45,6 +45,8 @@ compile_error!("enable at least one backend feature of orm: `sqlite`, `postgres`
 extern crate self as orm;
 
 mod bulk;
+#[cfg(feature = "postgres")]
+mod copy;
 pub mod dialect;
 mod error;
 pub mod exec;

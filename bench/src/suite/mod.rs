@@ -185,15 +185,42 @@ pub struct SuiteReport {
 pub struct SuitePlan {
     pub runs: usize,
     pub warmup: usize,
-    /// `|`-separated texts; a workload or peer runs when its label contains one of them.
+    /// `|`-separated texts: a workload runs when its label contains one of them, a peer when
+    /// its name is one of them; with none naming a workload (a peer), every workload (peer)
+    /// runs. `get by pk|orm|sqlx`: get by pk, ORM and raw sqlx only.
     pub only: Option<String>,
 }
 
+/// Every peer, for `--only`.
+const PEERS: [PeerKind; 5] = [
+    PeerKind::Orm,
+    PeerKind::Sqlx,
+    PeerKind::SeaOrm,
+    PeerKind::Diesel,
+    PeerKind::Rusqlite,
+];
+
 impl SuitePlan {
-    fn wanted(&self, label: &str) -> bool {
+    fn alternatives(&self) -> Vec<&str> {
         self.only
             .as_deref()
-            .is_none_or(|o| o.split('|').any(|o| label.contains(o)))
+            .map_or(Vec::new(), |o| o.split('|').collect())
+    }
+
+    /// Whether `workload` runs.
+    fn wants_workload(&self, workload: Workload) -> bool {
+        let alts = self.alternatives();
+        let names_one = alts
+            .iter()
+            .any(|a| WORKLOADS.iter().any(|w| w.label().contains(a)));
+        !names_one || alts.iter().any(|a| workload.label().contains(a))
+    }
+
+    /// Whether `peer` runs.
+    fn wants_peer(&self, peer: PeerKind) -> bool {
+        let alts = self.alternatives();
+        let names_one = alts.iter().any(|a| PEERS.iter().any(|p| p.name() == *a));
+        !names_one || alts.contains(&peer.name())
     }
 }
 
@@ -202,14 +229,19 @@ impl SuitePlan {
 /// workload round-robin over the peers.
 pub async fn run(backend: &'static str, target: &Target, plan: &SuitePlan) -> Result<SuiteReport> {
     let mut peers = peer::open_all(target).await?;
+    let version = peers[0].version().await?;
+    // The ORM records the SQL the others replay; raw sqlx seeds shared databases.
+    peers.retain(|p| {
+        matches!(p.kind(), PeerKind::Orm | PeerKind::Sqlx) || plan.wants_peer(p.kind())
+    });
     let dialect = target.dialect();
     for (i, p) in peers.iter_mut().enumerate() {
-        if i == 0 || target.is_memory() {
+        let runs = p.kind() == PeerKind::Orm || plan.wants_peer(p.kind());
+        if (i == 0 && !target.is_memory()) || (target.is_memory() && runs) {
             eprintln!("    seeding {} ({})", backend, p.kind().name());
             p.seed(dialect).await?;
         }
     }
-    let version = peers[0].version().await?;
     let fetch_sizes: Vec<usize> = WORKLOADS
         .iter()
         .filter_map(|w| match w {
@@ -226,7 +258,7 @@ pub async fn run(backend: &'static str, target: &Target, plan: &SuitePlan) -> Re
     }
     let mut rows = Vec::new();
     for workload in WORKLOADS {
-        if !plan.wanted(&workload.label()) && !peers.iter().any(|p| plan.wanted(p.kind().name())) {
+        if !plan.wants_workload(workload) {
             continue;
         }
         eprintln!("  {backend}: {}", workload.label());
@@ -254,10 +286,9 @@ async fn run_workload(peers: &mut [Peer], workload: Workload, plan: &SuitePlan) 
     let rounds = plan.warmup + workload.rounds(plan.runs);
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); peers.len()];
     let mut missing: Vec<(PeerKind, String)> = Vec::new();
-    let wanted_peer = |p: &Peer| plan.wanted(&workload.label()) || plan.wanted(p.kind().name());
     for round in 0..rounds {
         for (i, p) in peers.iter_mut().enumerate() {
-            if !wanted_peer(p) || missing.iter().any(|(k, _)| *k == p.kind()) {
+            if !plan.wants_peer(p.kind()) || missing.iter().any(|(k, _)| *k == p.kind()) {
                 continue;
             }
             let batch = Batch {

@@ -245,6 +245,16 @@ impl Tx<'_> {
         Ok(Tx { inner })
     }
 
+    /// The PostgreSQL connection under this transaction (for COPY, `crate::copy`).
+    #[cfg(feature = "postgres")]
+    pub(crate) fn postgres_conn(&mut self) -> Option<&mut sqlx::PgConnection> {
+        #[allow(unreachable_patterns)]
+        match &mut self.inner {
+            TxInner::Postgres(t) => Some(&mut **t),
+            _ => None,
+        }
+    }
+
     /// Commits the transaction (or releases the savepoint).
     pub async fn commit(self) -> Result<()> {
         match self.inner {

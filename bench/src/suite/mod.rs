@@ -253,6 +253,9 @@ pub async fn run(backend: &'static str, target: &Target, plan: &SuitePlan) -> Re
         Some(orm) => orm.record(&fetch_sizes).await?,
         None => return Err("the ORM peer did not open".into()),
     };
+    if std::env::var_os("ORM_BENCH_SHOW_SQL").is_some() {
+        recorded.show(backend);
+    }
     for p in &mut peers {
         p.give_recorded(&recorded);
     }

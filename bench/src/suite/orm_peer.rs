@@ -29,6 +29,41 @@ pub struct Recorded {
     pub search: (String, Vec<Value>),
 }
 
+impl Recorded {
+    /// Prints every recorded statement to stderr, long ones cut (`ORM_BENCH_SHOW_SQL=1`).
+    pub fn show(&self, backend: &str) {
+        let cut = |sql: &str| match sql.char_indices().nth(200) {
+            Some((at, _)) => format!("{}… ({} chars)", &sql[..at], sql.len()),
+            None => sql.to_owned(),
+        };
+        eprintln!("    the ORM's SQL on {backend}:");
+        let fetch = self.fetch.iter().map(|(_, sql, _)| sql.as_str());
+        let lists = [
+            ("get", vec![self.get.as_str()]),
+            (
+                "insert 1",
+                self.insert_one.iter().map(String::as_str).collect(),
+            ),
+            (
+                "insert 100",
+                self.insert_many.iter().map(String::as_str).collect(),
+            ),
+            (
+                "bulk_update",
+                self.bulk_update.iter().map(String::as_str).collect(),
+            ),
+            ("fetch", fetch.collect()),
+            ("group-by", vec![self.group_by.0.as_str()]),
+            ("search", vec![self.search.0.as_str()]),
+        ];
+        for (name, statements) in lists {
+            for sql in statements {
+                eprintln!("      {name}: {}", cut(sql));
+            }
+        }
+    }
+}
+
 /// The ORM over one pool of one connection.
 pub struct OrmPeer {
     pub db: Db,

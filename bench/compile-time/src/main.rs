@@ -135,10 +135,14 @@ fn run(options: &Options) -> io::Result<()> {
     eprintln!("generated {} crates in {}", crates.len(), work.display());
 
     let load_before = load_average();
+    let commit_before = commit(&repo);
     let timings = measure::run(&Cargo::new(&work.join("target")), &crates, options.plan)?;
     let context = report::Context {
         date: command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
-        commit: commit(&repo),
+        commit: match commit(&repo) {
+            after if after == commit_before => after,
+            after => format!("{commit_before}, changed to {after} during the run"),
+        },
         rustc: command_line("rustc", &["-V"]),
         machine: machine(),
         load_before,
@@ -170,10 +174,23 @@ fn command_line(program: &str, args: &[&str]) -> String {
         .unwrap_or_else(|| "?".to_owned())
 }
 
-/// The short commit hash, noting uncommitted changes to the crates being measured.
+/// The last commit that changed the crates being measured (orm/, orm-macros/), noting
+/// uncommitted changes to them.
 fn commit(repo: &Path) -> String {
     let repo = repo.to_string_lossy();
-    let hash = command_line("git", &["-C", &repo, "rev-parse", "--short", "HEAD"]);
+    let hash = command_line(
+        "git",
+        &[
+            "-C",
+            &repo,
+            "log",
+            "-1",
+            "--format=%h",
+            "--",
+            "orm",
+            "orm-macros",
+        ],
+    );
     let changed = Command::new("git")
         .args([
             "-C",

@@ -21,7 +21,8 @@ const END: &str = "<!-- bench:compile-time:end -->";
 pub struct Context {
     /// `2026-01-02 03:04 UTC`.
     pub date: String,
-    /// The repository's commit, with `+ changes` when orm/ or orm-macros/ differ from it.
+    /// The repository's commit, noting uncommitted changes to orm/ or orm-macros/ and a
+    /// commit made while the benchmark ran.
     pub commit: String,
     /// `rustc -V`.
     pub rustc: String,

@@ -156,3 +156,107 @@ async fn every_configured_server_is_reachable() {
         );
     }
 }
+
+/// A statement on a `Db` keeps its connection checked out for the next one (sqlx would ping
+/// it on every return to the pool); with a single connection, streams, transactions and
+/// statements must still take turns without waiting for each other.
+#[tokio::test]
+async fn one_connection_serves_statements_streams_and_transactions_in_turn() {
+    use futures_util::TryStreamExt;
+    for (t, url) in tests::backend_urls("conn_one_connection").await {
+        let db = Db::builder(&url)
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(3))
+            .connect()
+            .await
+            .unwrap();
+        let turns = async {
+            orm::schema::create_table::<Note>(&db).await?;
+            let mut first = Note {
+                id: 0,
+                text: "statement".into(),
+            };
+            first.insert(&db).await?;
+            let streamed: Vec<Note> = Note::query().stream(&db).try_collect().await?;
+            assert_eq!(streamed, vec![first.clone()], "{}", t.name);
+            let mut tx = db.begin().await?;
+            let mut second = Note {
+                id: 0,
+                text: "transaction".into(),
+            };
+            second.insert(&mut tx).await?;
+            tx.commit().await?;
+            assert_eq!(Note::query().count(&db).await?, 2, "{}", t.name);
+            let streamed: Vec<Note> = Note::query()
+                .order_by(|n| n.id)
+                .stream(&db)
+                .try_collect()
+                .await?;
+            assert_eq!(streamed, vec![first, second], "{}", t.name);
+            db.close().await;
+            orm::Result::Ok(())
+        };
+        let turns: std::pin::Pin<Box<dyn std::future::Future<Output = orm::Result<()>>>> =
+            Box::pin(turns);
+        tokio::time::timeout(Duration::from_secs(20), turns)
+            .await
+            .unwrap_or_else(|_| panic!("{}: a turn waited for a connection", t.name))
+            .unwrap();
+    }
+}
+
+/// A statement cancelled mid-flight does not leave its connection for the next statement in
+/// an unknown state.
+#[tokio::test]
+async fn a_cancelled_statement_leaves_the_pool_usable() {
+    for (t, url) in tests::backend_urls("conn_cancelled").await {
+        let db = Db::builder(&url)
+            .max_connections(1)
+            .connect()
+            .await
+            .unwrap();
+        let slow = match t.name {
+            "postgres" => "SELECT 1 FROM pg_sleep(1)",
+            "mysql" => "SELECT SLEEP(1)",
+            _ => {
+                "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 20000000) \
+                 SELECT count(*) FROM r"
+            }
+        };
+        let cancelled =
+            tokio::time::timeout(Duration::from_millis(50), db.fetch_raw(slow, vec![])).await;
+        assert!(
+            cancelled.is_err(),
+            "{}: the slow statement finished",
+            t.name
+        );
+        let sum = if t.name == "postgres" {
+            "SELECT CAST(41 + 1 AS BIGINT)"
+        } else {
+            "SELECT 41 + 1"
+        };
+        let rows = db.fetch_raw(sum, vec![]).await.unwrap();
+        assert_eq!(rows[0].try_get::<i64>(0).unwrap(), 42, "{}", t.name);
+    }
+}
+
+/// The connections a `Db` keeps checked out are closed quietly when the last handle is dropped
+/// after its runtime is gone.
+#[test]
+fn dropping_a_db_after_its_runtime_is_gone_does_not_panic() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dbs = runtime.block_on(async {
+        let mut dbs = Vec::new();
+        for (t, _) in tests::backend_urls("conn_drop_late").await {
+            let rows = t.db.fetch_raw("SELECT 1", vec![]).await.unwrap();
+            assert_eq!(rows.len(), 1, "{}", t.name);
+            dbs.push(t.db);
+        }
+        dbs
+    });
+    drop(runtime);
+    drop(dbs);
+}

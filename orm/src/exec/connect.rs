@@ -3,7 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::{Db, Pool, PoolSettings};
+use super::{Conns, Db, Pool, PoolSettings};
 use crate::error::{Error, Result};
 
 /// Options the ORM reads from the URL for the pool itself; every other option goes to the driver.
@@ -225,7 +225,7 @@ impl ParsedUrl {
             Scheme::Sqlite => {
                 #[cfg(feature = "sqlite")]
                 {
-                    Pool::Sqlite(self.open_sqlite(settings).await?)
+                    Pool::Sqlite(Conns::new(self.open_sqlite(settings).await?))
                 }
                 #[cfg(not(feature = "sqlite"))]
                 return Err(self.invalid("the `sqlite` feature of orm is not enabled"));
@@ -235,7 +235,9 @@ impl ParsedUrl {
                 {
                     let options = sqlx::postgres::PgConnectOptions::from_str(&self.driver_url)
                         .map_err(|e| self.invalid(e))?;
-                    Pool::Postgres(pool_options(&settings).connect_with(options).await?)
+                    Pool::Postgres(Conns::new(
+                        pool_options(&settings).connect_with(options).await?,
+                    ))
                 }
                 #[cfg(not(feature = "postgres"))]
                 return Err(self.invalid("the `postgres` feature of orm is not enabled"));
@@ -246,7 +248,9 @@ impl ParsedUrl {
                     let url = self.driver_url.replacen("mariadb://", "mysql://", 1);
                     let options = sqlx::mysql::MySqlConnectOptions::from_str(&url)
                         .map_err(|e| self.invalid(e))?;
-                    Pool::Mysql(pool_options(&settings).connect_with(options).await?)
+                    Pool::Mysql(Conns::new(
+                        pool_options(&settings).connect_with(options).await?,
+                    ))
                 }
                 #[cfg(not(feature = "mysql"))]
                 return Err(self.invalid("the `mysql` feature of orm is not enabled"));

@@ -6,6 +6,8 @@ mod connect;
 mod driver;
 #[cfg(feature = "mysql")]
 mod mysql;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod parked;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]
@@ -22,6 +24,7 @@ use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::value::Value;
+use parked::Conns;
 
 /// What a statement that returns no rows reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,6 +70,11 @@ pub trait Executor: Send + sealed::Sealed {
 
 /// A connection pool to one database, opened from a URL. Cheap to clone.
 ///
+/// A statement keeps its connection checked out of the pool for the next statement instead of
+/// returning it, because sqlx pings every connection it gets back (a second round trip per
+/// statement). Such connections count towards `max_connections`; `idle_timeout` does not close
+/// them; transactions start on them; a row stream or [`Db::close`] hands them back first.
+///
 /// ```no_run
 /// # async fn run() -> orm::Result<()> {
 /// let db = orm::Db::connect("sqlite://blog.db?mode=rwc").await?;
@@ -80,11 +88,11 @@ pub struct Db {
 #[derive(Clone, Debug)]
 enum Pool {
     #[cfg(feature = "sqlite")]
-    Sqlite(sqlx::SqlitePool),
+    Sqlite(Conns<sqlx::Sqlite>),
     #[cfg(feature = "postgres")]
-    Postgres(sqlx::PgPool),
+    Postgres(Conns<sqlx::Postgres>),
     #[cfg(feature = "mysql")]
-    Mysql(sqlx::MySqlPool),
+    Mysql(Conns<sqlx::MySql>),
 }
 
 impl Db {
@@ -162,22 +170,22 @@ impl Executor for &Db {
     fn fetch_all_rows<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>> {
         match &self.pool {
             #[cfg(feature = "sqlite")]
-            Pool::Sqlite(p) => Box::pin(driver::fetch_all(p, sql)),
+            Pool::Sqlite(p) => Box::pin(p.fetch_all(sql)),
             #[cfg(feature = "postgres")]
-            Pool::Postgres(p) => Box::pin(driver::fetch_all(p, sql)),
+            Pool::Postgres(p) => Box::pin(p.fetch_all(sql)),
             #[cfg(feature = "mysql")]
-            Pool::Mysql(p) => Box::pin(driver::fetch_all(p, sql)),
+            Pool::Mysql(p) => Box::pin(p.fetch_all(sql)),
         }
     }
 
     fn execute_sql<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<ExecResult>> {
         match &self.pool {
             #[cfg(feature = "sqlite")]
-            Pool::Sqlite(p) => Box::pin(driver::execute(p, sql)),
+            Pool::Sqlite(p) => Box::pin(p.execute(sql)),
             #[cfg(feature = "postgres")]
-            Pool::Postgres(p) => Box::pin(driver::execute(p, sql)),
+            Pool::Postgres(p) => Box::pin(p.execute(sql)),
             #[cfg(feature = "mysql")]
-            Pool::Mysql(p) => Box::pin(driver::execute(p, sql)),
+            Pool::Mysql(p) => Box::pin(p.execute(sql)),
         }
     }
 
@@ -187,11 +195,23 @@ impl Executor for &Db {
     {
         match &self.pool {
             #[cfg(feature = "sqlite")]
-            Pool::Sqlite(p) => driver::fetch(p, sql),
+            Pool::Sqlite(p) => {
+                // A stream takes its connection from the pool itself.
+                p.unstash();
+                driver::fetch(&p.pool, sql)
+            }
             #[cfg(feature = "postgres")]
-            Pool::Postgres(p) => driver::fetch(p, sql),
+            Pool::Postgres(p) => {
+                // A stream takes its connection from the pool itself.
+                p.unstash();
+                driver::fetch(&p.pool, sql)
+            }
             #[cfg(feature = "mysql")]
-            Pool::Mysql(p) => driver::fetch(p, sql),
+            Pool::Mysql(p) => {
+                // A stream takes its connection from the pool itself.
+                p.unstash();
+                driver::fetch(&p.pool, sql)
+            }
         }
     }
 

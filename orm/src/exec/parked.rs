@@ -1,0 +1,135 @@
+//! A sqlx pool with a stash of connections kept checked out between statements.
+//!
+//! sqlx 0.9 pings every connection it gets back (`PoolConnection`'s drop spawns
+//! `return_to_pool`, which sends a ping before the connection is idle again): one extra round
+//! trip, and a task, per statement. A statement run on a [`Db`](super::Db) instead takes a
+//! connection from the stash (or from the pool when the stash is empty) and puts it back when
+//! the statement completed, so the connection never goes back to sqlx between statements.
+//!
+//! A connection goes back to sqlx the usual way (pinged, or closed if broken) when its
+//! statement was cancelled, failed for another reason than the database refusing it, or when
+//! something needs the pool itself: a row stream, closing the pool. Transactions start on a
+//! stashed connection too, so stashed connections never leave a transaction waiting.
+
+use std::sync::{Arc, Mutex};
+
+use sqlx::pool::PoolConnection;
+
+use super::driver::{self, Backend};
+use super::{ExecResult, Row};
+use crate::dialect::RenderedSql;
+use crate::error::{Error, Result};
+
+/// A sqlx pool and its stash; clones share both.
+pub(crate) struct Conns<DB: sqlx::Database> {
+    pub(crate) pool: sqlx::Pool<DB>,
+    stash: Arc<Stash<DB>>,
+}
+
+impl<DB: sqlx::Database> Clone for Conns<DB> {
+    fn clone(&self) -> Self {
+        Conns {
+            pool: self.pool.clone(),
+            stash: Arc::clone(&self.stash),
+        }
+    }
+}
+
+impl<DB: sqlx::Database> std::fmt::Debug for Conns<DB> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conns")
+            .field("pool", &self.pool)
+            .field("stashed", &self.stash.lock().len())
+            .finish()
+    }
+}
+
+/// The connections checked out of the pool and idle.
+struct Stash<DB: sqlx::Database>(Mutex<Vec<PoolConnection<DB>>>);
+
+impl<DB: sqlx::Database> Stash<DB> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<PoolConnection<DB>>> {
+        // A panic while holding the lock cannot leave the Vec half-changed.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl<DB: sqlx::Database> Drop for Stash<DB> {
+    fn drop(&mut self) {
+        let conns = std::mem::take(&mut *self.lock());
+        // Giving a connection back to sqlx spawns a task; without a runtime (the last `Db`
+        // dropped after it shut down) the connections are closed where they are instead.
+        if tokio::runtime::Handle::try_current().is_err() {
+            for conn in conns {
+                drop(conn.detach());
+            }
+        }
+    }
+}
+
+impl<DB: sqlx::Database> Conns<DB> {
+    pub(crate) fn new(pool: sqlx::Pool<DB>) -> Self {
+        Conns {
+            pool,
+            stash: Arc::new(Stash(Mutex::new(Vec::new()))),
+        }
+    }
+
+    /// A stashed connection, or one from the pool.
+    async fn take(&self) -> Result<PoolConnection<DB>> {
+        let stashed = self.stash.lock().pop();
+        match stashed {
+            Some(conn) => Ok(conn),
+            None => Ok(self.pool.acquire().await?),
+        }
+    }
+
+    /// Stashes `conn` after a statement that completed, or refused by the database (the
+    /// connection is fine); otherwise lets sqlx check it.
+    fn settle<T>(&self, conn: PoolConnection<DB>, outcome: &Result<T>) {
+        if matches!(outcome, Ok(_) | Err(Error::Database { .. })) {
+            self.stash.lock().push(conn);
+        }
+    }
+
+    /// Gives every stashed connection back to sqlx, for what takes connections from the pool
+    /// itself.
+    pub(crate) fn unstash(&self) {
+        drop(std::mem::take(&mut *self.stash.lock()));
+    }
+
+    /// Starts a transaction on a stashed connection, or one from the pool.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, DB>> {
+        let conn = self.take().await?;
+        Ok(sqlx::Transaction::begin(conn, None).await?)
+    }
+
+    /// Closes the pool, after giving the stashed connections back.
+    pub(crate) async fn close(&self) {
+        self.unstash();
+        self.pool.close().await;
+    }
+}
+
+impl<DB> Conns<DB>
+where
+    DB: Backend,
+    <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    pub(crate) async fn fetch_all(&self, sql: RenderedSql) -> Result<Vec<Row>> {
+        let mut conn = self.take().await?;
+        let outcome = driver::fetch_all(&mut *conn, sql).await;
+        self.settle(conn, &outcome);
+        outcome
+    }
+
+    pub(crate) async fn execute(&self, sql: RenderedSql) -> Result<ExecResult> {
+        let mut conn = self.take().await?;
+        let outcome = driver::execute(&mut *conn, sql).await;
+        self.settle(conn, &outcome);
+        outcome
+    }
+}

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::exec::{Executor, Tx};
 use crate::expr::{ColumnList, Node};
 use crate::failed_row::{self, Lookup, Sent};
-use crate::model::{Model, PrimaryKey, live, pk_condition, soft_delete_now};
+use crate::model::{Model, PrimaryKey, keys_in, live, pk_condition, soft_delete_now};
 use crate::stmt::{BulkUpdate, ConflictAction, Delete, Insert, OnConflict, Select, Update};
 use crate::value::Value;
 
@@ -445,21 +445,7 @@ pub(crate) async fn bulk_delete<M: Model, E: Executor>(
         n => rows_per_statement(dialect, n).min(1_000),
     };
     for chunk in keys.chunks(per_statement) {
-        let filter = if let [key] = key_columns.as_slice() {
-            Node::InList {
-                expr: Box::new(Node::Column(key.name)),
-                values: chunk.iter().filter_map(|k| k.first().cloned()).collect(),
-                ty: key.sql_type,
-                negated: false,
-            }
-        } else {
-            // Row values: one flat list however many keys (a tree of ORs is slow to plan and
-            // deep to render).
-            Node::InRows {
-                columns: key_columns.iter().map(|c| c.name).collect(),
-                rows: chunk.to_vec(),
-            }
-        };
+        let filter = keys_in(&key_columns, chunk.to_vec());
         let statement = match M::SOFT_DELETE {
             // Soft-delete models: bulk_delete marks the live rows deleted.
             Some(column) => Update {

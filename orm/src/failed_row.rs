@@ -6,10 +6,10 @@
 use std::collections::HashSet;
 
 use crate::dialect::Dialect;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::exec::Executor;
 use crate::expr::Node;
-use crate::model::{Model, live};
+use crate::model::{ColumnDef, Model, keys_in, live};
 use crate::stmt::Select;
 use crate::value::Value;
 
@@ -46,9 +46,10 @@ impl Sent {
     }
 }
 
-/// What the error says about the failing row.
+/// What a constraint error says about the failing row; read by the dialect
+/// (`SqlDialect::constraint_clue`).
 #[derive(Debug, PartialEq)]
-enum Clue {
+pub(crate) enum Clue {
     /// A NOT NULL column received NULL.
     NotNull(String),
     /// A unique key rejected a duplicate: its columns and value when the backend says them.
@@ -90,7 +91,10 @@ pub(crate) async fn locate<M: Model, E: Executor>(
     else {
         return error;
     };
-    let Some(clue) = clue(dialect, *kind, message, detail.as_deref()) else {
+    let Some(clue) = dialect
+        .rules()
+        .constraint_clue(*kind, message, detail.as_deref())
+    else {
         return error;
     };
     let found = match clue {
@@ -138,9 +142,8 @@ async fn duplicate<M: Model, E: Executor>(
             .iter()
             .copied()
             .filter(|&r| match &value {
-                Some(v) => {
-                    render(dialect, &key, &values[r]).is_some_and(|s| matches(dialect, &s, v))
-                }
+                Some(v) => render(dialect, &key, &values[r])
+                    .is_some_and(|s| dialect.rules().message_key_matches(&s, v)),
                 None => true,
             })
             .collect();
@@ -150,12 +153,6 @@ async fn duplicate<M: Model, E: Executor>(
     if let (Some(_), [only]) = (&value, candidates.as_slice()) {
         return Some(*only);
     }
-    let identity = |r: usize| {
-        format!(
-            "{:?}",
-            key.iter().map(|&c| &values[r][c]).collect::<Vec<_>>()
-        )
-    };
     if lookup == Lookup::Update {
         let in_failing: Vec<usize> = candidates
             .into_iter()
@@ -167,17 +164,11 @@ async fn duplicate<M: Model, E: Executor>(
         let stored = stored_rows::<M, E>(exec, &primary, values, &in_failing).await?;
         let unchanged: HashSet<String> = stored
             .iter()
-            .map(|v| {
-                let all: Vec<&Value> = primary.iter().chain(&key).map(|&c| &v[c]).collect();
-                format!("{all:?}")
-            })
+            .map(|v| identity(primary.iter().chain(&key), v))
             .collect();
         let changed: Vec<usize> = in_failing
             .into_iter()
-            .filter(|&r| {
-                let all: Vec<&Value> = primary.iter().chain(&key).map(|&c| &values[r][c]).collect();
-                !unchanged.contains(&format!("{all:?}"))
-            })
+            .filter(|&r| !unchanged.contains(&identity(primary.iter().chain(&key), &values[r])))
             .collect();
         return match changed.as_slice() {
             [only] => Some(*only),
@@ -192,17 +183,23 @@ async fn duplicate<M: Model, E: Executor>(
     let stored: HashSet<String> = stored_rows::<M, E>(exec, &key, values, &in_failing)
         .await?
         .iter()
-        .map(|v| format!("{:?}", key.iter().map(|&c| &v[c]).collect::<Vec<_>>()))
+        .map(|v| identity(&key, v))
         .collect();
     let mut seen = HashSet::new();
     for &r in &candidates {
-        let id = identity(r);
+        let id = identity(&key, &values[r]);
         if failing.contains(&r) && (seen.contains(&id) || stored.contains(&id)) {
             return Some(r);
         }
         seen.insert(id);
     }
     None
+}
+
+/// The values of `columns` in `row`, as one comparable string (values are not `Hash`).
+fn identity<'k>(columns: impl IntoIterator<Item = &'k usize>, row: &[Value]) -> String {
+    let values: Vec<&Value> = columns.into_iter().map(|&c| &row[c]).collect();
+    format!("{values:?}")
 }
 
 /// The values of the stored rows whose `key` equals that of one of `rows`, among the rows a
@@ -214,21 +211,12 @@ async fn stored_rows<M: Model, E: Executor>(
     rows: &[usize],
 ) -> Option<Vec<Vec<Value>>> {
     let dialect = exec.dialect();
-    let filter = match key {
-        [c] => Node::InList {
-            expr: Box::new(Node::Column(M::COLUMNS[*c].name)),
-            values: rows.iter().map(|&r| values[r][*c].clone()).collect(),
-            ty: M::COLUMNS[*c].sql_type,
-            negated: false,
-        },
-        _ => Node::InRows {
-            columns: key.iter().map(|&c| M::COLUMNS[c].name).collect(),
-            rows: rows
-                .iter()
-                .map(|&r| key.iter().map(|&c| values[r][c].clone()).collect())
-                .collect(),
-        },
-    };
+    let columns: Vec<&ColumnDef> = key.iter().map(|&c| &M::COLUMNS[c]).collect();
+    let keys = rows
+        .iter()
+        .map(|&r| key.iter().map(|&c| values[r][c].clone()).collect())
+        .collect();
+    let filter = keys_in(&columns, keys);
     let partial = M::SOFT_DELETE.filter(|_| !key.iter().all(|&c| M::COLUMNS[c].primary_key));
     let filter = match partial {
         Some(column) => Node::And(Box::new(live(column)), Box::new(filter)),
@@ -248,52 +236,8 @@ async fn stored_rows<M: Model, E: Executor>(
         .collect()
 }
 
-/// Reads the error's message and detail, per backend.
-fn clue(dialect: Dialect, kind: ErrorKind, message: &str, detail: Option<&str>) -> Option<Clue> {
-    match (dialect, kind) {
-        (Dialect::Postgres, ErrorKind::NotNullViolation) => {
-            between(message, "null value in column \"", "\"").map(|c| Clue::NotNull(c.to_owned()))
-        }
-        (Dialect::Postgres, ErrorKind::UniqueViolation) => {
-            let (columns, value) = pg_key(detail?.strip_suffix(" already exists.")?)?;
-            Some(Clue::Unique {
-                columns: Some(columns),
-                value: Some(value),
-            })
-        }
-        (Dialect::Postgres, ErrorKind::ForeignKeyViolation) => {
-            let detail = detail?;
-            let end = detail.rfind(" is not present in table ")?;
-            let (columns, value) = pg_key(&detail[..end])?;
-            Some(Clue::ForeignKey { columns, value })
-        }
-        (Dialect::Sqlite, ErrorKind::NotNullViolation) => message
-            .strip_prefix("NOT NULL constraint failed: ")
-            .map(|c| Clue::NotNull(unqualify(c).to_owned())),
-        (Dialect::Sqlite, ErrorKind::UniqueViolation) => {
-            let list = message.strip_prefix("UNIQUE constraint failed: ")?;
-            Some(Clue::Unique {
-                columns: Some(list.split(", ").map(|c| unqualify(c).to_owned()).collect()),
-                value: None,
-            })
-        }
-        (Dialect::Mysql, ErrorKind::NotNullViolation) => {
-            between(message, "Column '", "' cannot be null").map(|c| Clue::NotNull(c.to_owned()))
-        }
-        (Dialect::Mysql, ErrorKind::UniqueViolation) => {
-            let rest = message.strip_prefix("Duplicate entry '")?;
-            let end = rest.rfind("' for key ")?;
-            Some(Clue::Unique {
-                columns: None,
-                value: Some(rest[..end].to_owned()),
-            })
-        }
-        _ => None,
-    }
-}
-
 /// `Key (a, b)=(1, x)` → the column names and the value list as PostgreSQL printed it.
-fn pg_key(text: &str) -> Option<(Vec<String>, String)> {
+pub(crate) fn pg_key(text: &str) -> Option<(Vec<String>, String)> {
     let rest = text.strip_prefix("Key (")?;
     let split = rest.find(")=(")?;
     let columns = rest[..split]
@@ -304,13 +248,13 @@ fn pg_key(text: &str) -> Option<(Vec<String>, String)> {
     Some((columns, value))
 }
 
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+pub(crate) fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let rest = &text[text.find(start)? + start.len()..];
     Some(&rest[..rest.find(end)?])
 }
 
 /// `table.column` → `column`.
-fn unqualify(name: &str) -> &str {
+pub(crate) fn unqualify(name: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(_, c)| c)
 }
 
@@ -346,35 +290,22 @@ fn render(dialect: Dialect, key: &[usize], row: &[Value]) -> Option<String> {
             Value::I16(v) => Some(v.to_string()),
             Value::I32(v) => Some(v.to_string()),
             Value::I64(v) => Some(v.to_string()),
-            Value::Bool(v) => Some(match (dialect, v) {
-                (Dialect::Postgres, true) => "t".into(),
-                (Dialect::Postgres, false) => "f".into(),
-                (_, v) => u8::from(*v).to_string(),
-            }),
+            Value::Bool(v) => Some(dialect.rules().message_bool(*v).to_owned()),
             Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
             _ => None,
         })
         .collect();
-    let separator = if dialect == Dialect::Mysql { "-" } else { ", " };
-    Some(parts?.join(separator))
-}
-
-/// Whether a rendered key is the reported one. MariaDB cuts long entries short.
-fn matches(dialect: Dialect, rendered: &str, reported: &str) -> bool {
-    rendered == reported
-        || (dialect == Dialect::Mysql
-            && reported.chars().count() >= 64
-            && rendered.starts_with(reported))
+    Some(parts?.join(dialect.rules().message_key_separator()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn postgres_details_name_columns_and_values() {
-        let clue = clue(
-            Dialect::Postgres,
+        let clue = Dialect::Postgres.rules().constraint_clue(
             ErrorKind::UniqueViolation,
             "duplicate key value violates unique constraint \"t_pkey\"",
             Some("Key (a, \"Name\")=(1, x, y) already exists."),
@@ -386,8 +317,7 @@ mod tests {
                 value: Some("1, x, y".into()),
             })
         );
-        let fk = super::clue(
-            Dialect::Postgres,
+        let fk = Dialect::Postgres.rules().constraint_clue(
             ErrorKind::ForeignKeyViolation,
             "insert or update on table \"t\" violates foreign key constraint \"f\"",
             Some("Key (author_id)=(7) is not present in table \"author\"."),
@@ -404,8 +334,7 @@ mod tests {
     #[test]
     fn sqlite_and_mysql_messages_name_columns_or_values() {
         assert_eq!(
-            clue(
-                Dialect::Sqlite,
+            Dialect::Sqlite.rules().constraint_clue(
                 ErrorKind::UniqueViolation,
                 "UNIQUE constraint failed: t.a, t.b",
                 None
@@ -416,8 +345,7 @@ mod tests {
             })
         );
         assert_eq!(
-            clue(
-                Dialect::Mysql,
+            Dialect::Mysql.rules().constraint_clue(
                 ErrorKind::UniqueViolation,
                 "Duplicate entry 'it''s-1' for key 'PRIMARY'",
                 None
@@ -428,8 +356,7 @@ mod tests {
             })
         );
         assert_eq!(
-            clue(
-                Dialect::Mysql,
+            Dialect::Mysql.rules().constraint_clue(
                 ErrorKind::NotNullViolation,
                 "Column 'name' cannot be null",
                 None

@@ -355,6 +355,26 @@ pub(crate) fn soft_delete_column<M: Model>(operation: &str) -> Result<&'static s
     })
 }
 
+/// `columns IN (keys)`: one list for a single column, row values for several (one flat list
+/// however many keys: a tree of ORs is slow to plan and deep to render).
+pub(crate) fn keys_in(columns: &[&ColumnDef], keys: Vec<Vec<Value>>) -> Node {
+    match columns {
+        [column] => Node::InList {
+            expr: Box::new(Node::Column(column.name)),
+            values: keys
+                .into_iter()
+                .filter_map(|k| k.into_iter().next())
+                .collect(),
+            ty: column.sql_type,
+            negated: false,
+        },
+        _ => Node::InRows {
+            columns: columns.iter().map(|c| c.name).collect(),
+            rows: keys,
+        },
+    }
+}
+
 /// `pk1 = ? AND pk2 = ?` for the key columns of `M`.
 pub(crate) fn pk_condition<M: Model>(values: Vec<Value>) -> Node {
     let mut condition: Option<Node> = None;

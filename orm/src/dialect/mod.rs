@@ -815,6 +815,32 @@ pub(crate) trait SqlDialect: Sync {
         None
     }
 
+    /// What a constraint error's message (and detail line) says about the row it failed on.
+    fn constraint_clue(
+        &self,
+        kind: crate::error::ErrorKind,
+        message: &str,
+        detail: Option<&str>,
+    ) -> Option<crate::failed_row::Clue> {
+        let _ = (kind, message, detail);
+        None
+    }
+
+    /// A boolean key value as the backend prints it in error messages.
+    fn message_bool(&self, value: bool) -> &'static str {
+        if value { "1" } else { "0" }
+    }
+
+    /// What separates the values of a composite key in the backend's error messages.
+    fn message_key_separator(&self) -> &'static str {
+        ", "
+    }
+
+    /// Whether a key printed as `rendered` is the one an error message `reported`.
+    fn message_key_matches(&self, rendered: &str, reported: &str) -> bool {
+        rendered == reported
+    }
+
     fn explain_prefix(&self) -> &'static str {
         "EXPLAIN "
     }

@@ -3,8 +3,9 @@
 
 use super::{GeneratedIds, QuerySyntax, SqlDialect, SqlWriter, cmp_op};
 use crate::dialect::{Dialect, RenderedSql};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{AggFunc, ArithOp, CmpOp, LikeKind, Node};
+use crate::failed_row::{Clue, between};
 use crate::json::{JsonKind, JsonNode, PathSegment};
 use crate::model::ColumnDef;
 use crate::search::{SearchNode, SearchPart, Term};
@@ -20,6 +21,38 @@ impl SqlDialect for Mysql {
 
     fn supports_returning(&self) -> bool {
         false
+    }
+
+    /// The message names a NOT NULL column, or a duplicate key's value
+    /// (`Duplicate entry 'a-1' for key …`), never its columns.
+    fn constraint_clue(
+        &self,
+        kind: ErrorKind,
+        message: &str,
+        _detail: Option<&str>,
+    ) -> Option<Clue> {
+        match kind {
+            ErrorKind::NotNullViolation => between(message, "Column '", "' cannot be null")
+                .map(|c| Clue::NotNull(c.to_owned())),
+            ErrorKind::UniqueViolation => {
+                let rest = message.strip_prefix("Duplicate entry '")?;
+                let end = rest.rfind("' for key ")?;
+                Some(Clue::Unique {
+                    columns: None,
+                    value: Some(rest[..end].to_owned()),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn message_key_separator(&self) -> &'static str {
+        "-"
+    }
+
+    /// MariaDB cuts entries past 64 characters short.
+    fn message_key_matches(&self, rendered: &str, reported: &str) -> bool {
+        rendered == reported || (reported.chars().count() >= 64 && rendered.starts_with(reported))
     }
 
     fn bind_limit(&self) -> usize {

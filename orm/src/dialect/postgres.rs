@@ -2,8 +2,9 @@
 
 use super::{QuerySyntax, SqlDialect, SqlWriter, sql_literal};
 use crate::dialect::{Dialect, RenderedSql};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{AggFunc, Node};
+use crate::failed_row::{Clue, between, pg_key};
 use crate::json::{JsonKind, JsonNode, PathSegment};
 use crate::model::ColumnDef;
 use crate::search::{SearchNode, SearchPart, Term};
@@ -36,6 +37,38 @@ impl SqlDialect for Postgres {
 
     fn json(&self, w: &mut SqlWriter, node: &JsonNode) -> Result<()> {
         json(w, node)
+    }
+
+    /// The message names a NOT NULL column; the detail line a key and its value
+    /// (`Key (slug)=(a) already exists.`).
+    fn constraint_clue(
+        &self,
+        kind: ErrorKind,
+        message: &str,
+        detail: Option<&str>,
+    ) -> Option<Clue> {
+        match kind {
+            ErrorKind::NotNullViolation => between(message, "null value in column \"", "\"")
+                .map(|c| Clue::NotNull(c.to_owned())),
+            ErrorKind::UniqueViolation => {
+                let (columns, value) = pg_key(detail?.strip_suffix(" already exists.")?)?;
+                Some(Clue::Unique {
+                    columns: Some(columns),
+                    value: Some(value),
+                })
+            }
+            ErrorKind::ForeignKeyViolation => {
+                let detail = detail?;
+                let end = detail.rfind(" is not present in table ")?;
+                let (columns, value) = pg_key(&detail[..end])?;
+                Some(Clue::ForeignKey { columns, value })
+            }
+            _ => None,
+        }
+    }
+
+    fn message_bool(&self, value: bool) -> &'static str {
+        if value { "t" } else { "f" }
     }
 
     fn placeholder(&self, out: &mut String, index: usize) {

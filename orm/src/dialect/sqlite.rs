@@ -3,8 +3,9 @@
 
 use super::{GeneratedIds, QuerySyntax, SqlDialect, SqlWriter, sql_literal};
 use crate::dialect::{Dialect, RenderedSql};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{CmpOp, LikeKind, Node};
+use crate::failed_row::{Clue, unqualify};
 use crate::json::{JsonKind, JsonNode, PathSegment};
 use crate::model::ColumnDef;
 use crate::search::{SearchNode, SearchPart, Term};
@@ -16,6 +17,28 @@ pub(crate) struct Sqlite;
 impl SqlDialect for Sqlite {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
+    }
+
+    /// The message names the columns (`UNIQUE constraint failed: t.a, t.b`), never the value.
+    fn constraint_clue(
+        &self,
+        kind: ErrorKind,
+        message: &str,
+        _detail: Option<&str>,
+    ) -> Option<Clue> {
+        match kind {
+            ErrorKind::NotNullViolation => message
+                .strip_prefix("NOT NULL constraint failed: ")
+                .map(|c| Clue::NotNull(unqualify(c).to_owned())),
+            ErrorKind::UniqueViolation => {
+                let list = message.strip_prefix("UNIQUE constraint failed: ")?;
+                Some(Clue::Unique {
+                    columns: Some(list.split(", ").map(|c| unqualify(c).to_owned()).collect()),
+                    value: None,
+                })
+            }
+            _ => None,
+        }
     }
 
     fn bind_limit(&self) -> usize {

@@ -205,6 +205,72 @@ async fn one_connection_serves_statements_streams_and_transactions_in_turn() {
     }
 }
 
+/// A transaction that ends puts its connection back among those the `Db` keeps, instead of
+/// handing it to sqlx, which would ping it first: a round trip per transaction. Only MySQL
+/// counts pings where a session can read them (`Com_admin_commands`), so the count is checked
+/// there; on every backend, a connection whose transaction committed, rolled back or was dropped
+/// serves the next statements outside any transaction.
+#[tokio::test]
+async fn a_finished_transaction_keeps_its_connection_without_a_ping() {
+    for (t, url) in tests::backend_urls("conn_tx_no_ping").await {
+        let db = Db::builder(&url)
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(3))
+            .connect()
+            .await
+            .unwrap();
+        orm::schema::create_table::<Note>(&db).await.unwrap();
+        let pings = || async {
+            let rows = db
+                .fetch_raw("SHOW SESSION STATUS LIKE 'Com_admin_commands'", vec![])
+                .await
+                .unwrap();
+            rows[0].try_get::<String>(1).unwrap()
+        };
+        let before = if t.name == "mysql" {
+            Some(pings().await)
+        } else {
+            None
+        };
+        for end in ["commit", "rollback", "drop"] {
+            let mut tx = db.begin().await.unwrap();
+            let mut note = Note {
+                id: 0,
+                text: end.into(),
+            };
+            note.insert(&mut tx).await.unwrap();
+            match end {
+                "commit" => tx.commit().await.unwrap(),
+                "rollback" => tx.rollback().await.unwrap(),
+                _ => drop(tx),
+            }
+        }
+        if let Some(before) = before {
+            // The dropped transaction's ROLLBACK is run by sqlx's check of the connection,
+            // one ping; commit and rollback add none.
+            let after = pings().await;
+            let pinged = after.parse::<i64>().unwrap() - before.parse::<i64>().unwrap();
+            assert_eq!(pinged, 1, "{}: pings in three transactions", t.name);
+        }
+        // Outside a transaction: a second connection sees this one's writes at once.
+        let mut outside = Note {
+            id: 0,
+            text: "outside".into(),
+        };
+        outside.insert(&db).await.unwrap();
+        let other = Db::connect(&url).await.unwrap();
+        let texts: Vec<String> = Note::query()
+            .order_by(|n| n.id)
+            .values(|n| n.text)
+            .all(&other)
+            .await
+            .unwrap();
+        assert_eq!(texts, vec!["commit", "outside"], "{}", t.name);
+        other.close().await;
+        db.close().await;
+    }
+}
+
 /// A statement cancelled mid-flight does not leave its connection for the next statement in
 /// an unknown state.
 #[tokio::test]

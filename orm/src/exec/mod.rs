@@ -24,7 +24,7 @@ use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::value::Value;
-use parked::Conns;
+use parked::{Conns, TxConn};
 
 /// What a statement that returns no rows reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,7 +73,8 @@ pub trait Executor: Send + sealed::Sealed {
 /// A statement keeps its connection checked out of the pool for the next statement instead of
 /// returning it, because sqlx pings every connection it gets back (a second round trip per
 /// statement). Such connections count towards `max_connections`; `idle_timeout` does not close
-/// them; transactions start on them; a row stream or [`Db::close`] hands them back first.
+/// them; transactions start on them and keep them when they commit or roll back; a row stream
+/// or [`Db::close`] hands them back first.
 ///
 /// ```no_run
 /// # async fn run() -> orm::Result<()> {
@@ -230,11 +231,11 @@ pub struct Tx<'c> {
 #[derive(Debug)]
 enum TxInner<'c> {
     #[cfg(feature = "sqlite")]
-    Sqlite(sqlx::Transaction<'c, sqlx::Sqlite>),
+    Sqlite(TxConn<'c, sqlx::Sqlite>),
     #[cfg(feature = "postgres")]
-    Postgres(sqlx::Transaction<'c, sqlx::Postgres>),
+    Postgres(TxConn<'c, sqlx::Postgres>),
     #[cfg(feature = "mysql")]
-    Mysql(sqlx::Transaction<'c, sqlx::MySql>),
+    Mysql(TxConn<'c, sqlx::MySql>),
 }
 
 impl Tx<'_> {
@@ -256,11 +257,11 @@ impl Tx<'_> {
         use sqlx::Connection;
         let inner = match &mut self.inner {
             #[cfg(feature = "sqlite")]
-            TxInner::Sqlite(t) => TxInner::Sqlite((**t).begin().await?),
+            TxInner::Sqlite(t) => TxInner::Sqlite(TxConn::Nested((**t).begin().await?)),
             #[cfg(feature = "postgres")]
-            TxInner::Postgres(t) => TxInner::Postgres((**t).begin().await?),
+            TxInner::Postgres(t) => TxInner::Postgres(TxConn::Nested((**t).begin().await?)),
             #[cfg(feature = "mysql")]
-            TxInner::Mysql(t) => TxInner::Mysql((**t).begin().await?),
+            TxInner::Mysql(t) => TxInner::Mysql(TxConn::Nested((**t).begin().await?)),
         };
         Ok(Tx { inner })
     }

@@ -9,11 +9,14 @@
 //! A connection goes back to sqlx the usual way (pinged, or closed if broken) when its
 //! statement was cancelled, failed for another reason than the database refusing it, or when
 //! something needs the pool itself: a row stream, closing the pool. Transactions start on a
-//! stashed connection too, so stashed connections never leave a transaction waiting.
+//! stashed connection too, so stashed connections never leave a transaction waiting, and a
+//! transaction that commits or rolls back puts its connection back in the stash
+//! ([`TxConn`]), where `sqlx::Transaction` would hand it to the pool and its ping.
 
 use std::sync::{Arc, Mutex};
 
 use sqlx::pool::PoolConnection;
+use sqlx_core::transaction::TransactionManager as _;
 
 use super::driver::{self, Backend};
 use super::{ExecResult, Row};
@@ -101,9 +104,14 @@ impl<DB: sqlx::Database> Conns<DB> {
     }
 
     /// Starts a transaction on a stashed connection, or one from the pool.
-    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, DB>> {
-        let conn = self.take().await?;
-        Ok(sqlx::Transaction::begin(conn, None).await?)
+    pub(crate) async fn begin(&self) -> Result<TxConn<'static, DB>> {
+        let mut conn = self.take().await?;
+        // If BEGIN fails the connection goes back to sqlx, which checks it.
+        DB::TransactionManager::begin(&mut *conn, None).await?;
+        Ok(TxConn::Pooled(PooledTx {
+            conn: Some(conn),
+            home: self.clone(),
+        }))
     }
 
     /// Closes the pool, after giving the stashed connections back.
@@ -131,5 +139,101 @@ where
         let outcome = driver::execute(&mut *conn, sql).await;
         self.settle(conn, &outcome);
         outcome
+    }
+}
+
+/// The connection of a [`Tx`](super::Tx): a transaction owning a pool connection, or a
+/// savepoint borrowing its parent's.
+#[derive(Debug)]
+pub(crate) enum TxConn<'c, DB: sqlx::Database> {
+    Pooled(PooledTx<DB>),
+    Nested(sqlx::Transaction<'c, DB>),
+}
+
+/// A transaction on a connection taken from [`Conns`], stashed again once it has committed or
+/// rolled back. Dropped while still open, it queues a ROLLBACK (as `sqlx::Transaction` does)
+/// and gives the connection to sqlx, whose check on return runs the ROLLBACK.
+#[derive(Debug)]
+pub(crate) struct PooledTx<DB: sqlx::Database> {
+    /// `Some` while the transaction is open.
+    conn: Option<PoolConnection<DB>>,
+    home: Conns<DB>,
+}
+
+impl<DB: sqlx::Database> PooledTx<DB> {
+    /// Ends the transaction by `end` (COMMIT or ROLLBACK); the connection is stashed when it
+    /// succeeded, and rolled back by `Drop` otherwise.
+    async fn finish<F>(mut self, end: F) -> Result<()>
+    where
+        F: for<'a> FnOnce(
+            &'a mut DB::Connection,
+        ) -> futures_core::future::BoxFuture<'a, sqlx::Result<()>>,
+    {
+        let Some(conn) = self.conn.as_mut() else {
+            return Ok(());
+        };
+        end(&mut **conn).await?;
+        if let Some(conn) = self.conn.take() {
+            self.home.stash.lock().push(conn);
+        }
+        Ok(())
+    }
+}
+
+impl<DB: sqlx::Database> Drop for PooledTx<DB> {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            DB::TransactionManager::start_rollback(&mut conn);
+        }
+    }
+}
+
+impl<DB: sqlx::Database> TxConn<'_, DB> {
+    /// Commits the transaction or releases the savepoint.
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            TxConn::Pooled(tx) => {
+                tx.finish(|conn| Box::pin(DB::TransactionManager::commit(conn)))
+                    .await
+            }
+            TxConn::Nested(tx) => Ok(tx.commit().await?),
+        }
+    }
+
+    /// Rolls the transaction or savepoint back.
+    pub(crate) async fn rollback(self) -> Result<()> {
+        match self {
+            TxConn::Pooled(tx) => {
+                tx.finish(|conn| Box::pin(DB::TransactionManager::rollback(conn)))
+                    .await
+            }
+            TxConn::Nested(tx) => Ok(tx.rollback().await?),
+        }
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for TxConn<'_, DB> {
+    type Target = DB::Connection;
+
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            TxConn::Pooled(tx) => match &tx.conn {
+                Some(conn) => conn,
+                None => unreachable!("an open transaction has its connection"),
+            },
+            TxConn::Nested(tx) => tx,
+        }
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for TxConn<'_, DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            TxConn::Pooled(tx) => match &mut tx.conn {
+                Some(conn) => conn,
+                None => unreachable!("an open transaction has its connection"),
+            },
+            TxConn::Nested(tx) => tx,
+        }
     }
 }

@@ -53,6 +53,12 @@ pub trait Executor: Send + sealed::Sealed {
     #[doc(hidden)]
     fn fetch_all_rows<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>>;
 
+    /// Runs a statement that returns at most one row (a lookup by key, `LIMIT 1`, an
+    /// aggregate without GROUP BY, a one-row INSERT … RETURNING) and stops at its first row.
+    #[doc(hidden)]
+    fn fetch_optional_row<'s>(&'s mut self, sql: RenderedSql)
+    -> BoxFuture<'s, Result<Option<Row>>>;
+
     /// Runs a statement that returns no rows.
     #[doc(hidden)]
     fn execute_sql<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<ExecResult>>;
@@ -176,6 +182,20 @@ impl Executor for &Db {
             Pool::Postgres(p) => Box::pin(p.fetch_all(sql)),
             #[cfg(feature = "mysql")]
             Pool::Mysql(p) => Box::pin(p.fetch_all(sql)),
+        }
+    }
+
+    fn fetch_optional_row<'s>(
+        &'s mut self,
+        sql: RenderedSql,
+    ) -> BoxFuture<'s, Result<Option<Row>>> {
+        match &self.pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(p) => Box::pin(p.fetch_optional(sql)),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(p) => Box::pin(p.fetch_optional(sql)),
+            #[cfg(feature = "mysql")]
+            Pool::Mysql(p) => Box::pin(p.fetch_optional(sql)),
         }
     }
 
@@ -316,6 +336,20 @@ impl Executor for &mut Tx<'_> {
             TxInner::Postgres(t) => Box::pin(driver::fetch_all(&mut **t, sql)),
             #[cfg(feature = "mysql")]
             TxInner::Mysql(t) => Box::pin(driver::fetch_all(&mut **t, sql)),
+        }
+    }
+
+    fn fetch_optional_row<'s>(
+        &'s mut self,
+        sql: RenderedSql,
+    ) -> BoxFuture<'s, Result<Option<Row>>> {
+        match &mut self.inner {
+            #[cfg(feature = "sqlite")]
+            TxInner::Sqlite(t) => Box::pin(driver::fetch_optional(&mut **t, sql)),
+            #[cfg(feature = "postgres")]
+            TxInner::Postgres(t) => Box::pin(driver::fetch_optional(&mut **t, sql)),
+            #[cfg(feature = "mysql")]
+            TxInner::Mysql(t) => Box::pin(driver::fetch_optional(&mut **t, sql)),
         }
     }
 

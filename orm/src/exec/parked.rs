@@ -134,6 +134,13 @@ where
         outcome
     }
 
+    pub(crate) async fn fetch_optional(&self, sql: RenderedSql) -> Result<Option<Row>> {
+        let mut conn = self.take().await?;
+        let outcome = driver::fetch_optional(&mut *conn, sql).await;
+        self.settle(conn, &outcome);
+        outcome
+    }
+
     pub(crate) async fn execute(&self, sql: RenderedSql) -> Result<ExecResult> {
         let mut conn = self.take().await?;
         let outcome = driver::execute(&mut *conn, sql).await;

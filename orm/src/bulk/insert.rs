@@ -496,3 +496,118 @@ fn key_condition(columns: &[ColumnDef], key: Vec<Value>) -> Node {
     }
     condition.unwrap_or(Node::Bool(false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::Row;
+    use crate::value::SqlType;
+
+    static COLUMNS: [ColumnDef; 3] = {
+        let mut id = ColumnDef::new("id", "id", SqlType::I64, false);
+        id.primary_key = true;
+        id.auto_increment = true;
+        let name = ColumnDef::new("name", "name", SqlType::Text, false);
+        let mut note = ColumnDef::new("note", "note", SqlType::Text, true);
+        note.default = Some("'n'");
+        [id, name, note]
+    };
+
+    fn table() -> Table {
+        fn decode(_: &Row) -> Result<Vec<Value>> {
+            Ok(Vec::new())
+        }
+        Table {
+            name: "t",
+            columns: &COLUMNS,
+            soft_delete: None,
+            decode,
+        }
+    }
+
+    fn row(id: i64, name: &str, note: Option<&str>) -> Vec<Value> {
+        vec![
+            Value::I64(id),
+            Value::Text(name.into()),
+            note.map_or(Value::Null(SqlType::Text), |n| Value::Text(n.into())),
+        ]
+    }
+
+    #[test]
+    fn rows_group_by_the_columns_the_database_fills_in() {
+        let table = table();
+        let mut batch = Batch::new(&table, Dialect::Sqlite, 4);
+        batch.push(row(0, "a", None));
+        batch.push(row(5, "b", Some("x")));
+        batch.push(row(0, "c", None));
+        batch.push(row(0, "d", Some("y")));
+        let shapes: Vec<(&[usize], &[usize], &[usize])> = batch
+            .groups
+            .iter()
+            .map(|g| (&g.generated[..], &g.written[..], &g.rows[..]))
+            .collect();
+        assert_eq!(
+            shapes,
+            vec![
+                (&[0, 2][..], &[1][..], &[0, 2][..]),
+                (&[][..], &[0, 1, 2][..], &[1][..]),
+                (&[0][..], &[1, 2][..], &[3][..]),
+            ]
+        );
+        assert_eq!(
+            batch.groups[0].chunks,
+            vec![vec![Value::Text("a".into()), Value::Text("c".into())]]
+        );
+        assert_eq!(batch.groups[1].chunks, vec![row(5, "b", Some("x"))]);
+    }
+
+    #[test]
+    fn a_group_is_chunked_at_the_bind_limit() {
+        let table = table();
+        let per_statement = Dialect::Sqlite.bulk_statement_params() / 3;
+        let n = per_statement + 2;
+        let mut batch = Batch::new(&table, Dialect::Sqlite, n);
+        for i in 0..n {
+            batch.push(row(i as i64 + 1, "x", Some("y")));
+        }
+        let group = &batch.groups[0];
+        assert_eq!(group.chunks.len(), 2);
+        assert_eq!(group.chunks[0].len(), per_statement * 3);
+        assert_eq!(group.chunks[1].len(), 6);
+        assert_eq!(group.chunk_rows(0).len(), per_statement);
+        assert_eq!(group.chunk_rows(1), &[per_statement, per_statement + 1]);
+        assert_eq!(group.chunks[1][0], Value::I64(per_statement as i64 + 1));
+    }
+
+    #[test]
+    fn the_shared_text_is_the_text_of_the_rendered_statement() {
+        let conflict = OnConflict {
+            columns: vec!["name"],
+            action: ConflictAction::Update(vec!["note", "id"]),
+            predicate: None,
+            live_only: None,
+        };
+        for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+            for on_conflict in [None, Some(&conflict)] {
+                let table = table();
+                let mut batch = Batch::new(&table, dialect, 2);
+                batch.push(row(0, "a", Some("x")));
+                batch.push(row(0, "b", Some("y")));
+                let group = &batch.groups[0];
+                let mut insert = group.statement(&table, on_conflict);
+                insert.returning = vec!["id"];
+                if dialect == Dialect::Mysql {
+                    insert.returning.clear();
+                }
+                let text = dialect.insert_text(&insert, 2).unwrap();
+                insert.rows = vec![
+                    vec![Value::Text("a".into()), Value::Text("x".into())],
+                    vec![Value::Text("b".into()), Value::Text("y".into())],
+                ];
+                let rendered = insert.render(dialect).unwrap();
+                assert_eq!(text, rendered.sql);
+                assert_eq!(rendered.params, group.chunks[0]);
+            }
+        }
+    }
+}

@@ -131,3 +131,37 @@ pub(super) async fn delete_rows(
     }
     Ok(deleted)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::Dialect;
+
+    #[test]
+    fn the_shared_text_is_the_text_of_the_rendered_statement() {
+        let mut statement = BulkUpdate {
+            table: "t",
+            keys: vec!["id"],
+            columns: vec!["name", "note"],
+            rows: Vec::new(),
+            filter: Some(live("deleted_at")),
+        };
+        for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+            let text = dialect.bulk_update_text(&statement, 2).unwrap();
+            statement.rows = vec![
+                vec![
+                    Value::I64(1),
+                    Value::Text("a".into()),
+                    Value::Text("x".into()),
+                ],
+                vec![
+                    Value::I64(2),
+                    Value::Text("b".into()),
+                    Value::Text("y".into()),
+                ],
+            ];
+            assert_eq!(text, statement.render(dialect).unwrap().sql);
+            statement.rows.clear();
+        }
+    }
+}

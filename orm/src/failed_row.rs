@@ -5,33 +5,13 @@
 
 use std::collections::HashSet;
 
-use futures_core::future::BoxFuture;
-
-use crate::bulk::{RowKey, Table};
-use crate::dialect::{Dialect, RenderedSql};
-use crate::error::{Error, Result};
-use crate::exec::{Executor, Row};
+use crate::bulk::{RowKey, Session, Table};
+use crate::dialect::Dialect;
+use crate::error::Error;
 use crate::expr::Node;
 use crate::model::{ColumnDef, keys_in, live};
 use crate::stmt::Select;
 use crate::value::Value;
-
-/// The one thing the lookup asks of an executor, object-safe so that the lookup is compiled
-/// once, not once per model and executor.
-pub(crate) trait Fetch: Send {
-    fn dialect(&self) -> Dialect;
-    fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>>;
-}
-
-impl<E: Executor> Fetch for E {
-    fn dialect(&self) -> Dialect {
-        Executor::dialect(self)
-    }
-
-    fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>> {
-        self.fetch_all_rows(sql)
-    }
-}
 
 /// The rows a bulk statement had sent when one failed.
 pub(crate) struct Sent {
@@ -95,7 +75,7 @@ pub(crate) enum Lookup {
 /// `input`, when given, maps those indexes to the caller's (an upsert drops repeated keys
 /// first).
 pub(crate) async fn locate(
-    exec: &mut dyn Fetch,
+    exec: &mut dyn Session,
     table: &Table,
     mut error: Error,
     values: &[Vec<Value>],
@@ -148,7 +128,7 @@ pub(crate) async fn locate(
 /// The row that a unique key refused: the first of the failing statement whose key was sent
 /// earlier in the operation or was already stored.
 async fn duplicate(
-    exec: &mut dyn Fetch,
+    exec: &mut dyn Session,
     table: &Table,
     values: &[Vec<Value>],
     sent: &Sent,
@@ -221,7 +201,7 @@ async fn duplicate(
 /// The values of the stored rows whose `key` equals that of one of `rows`, among the rows a
 /// unique key covers (live rows, for a soft-delete model's `unique` column).
 async fn stored_rows(
-    exec: &mut dyn Fetch,
+    exec: &mut dyn Session,
     table: &Table,
     key: &[usize],
     values: &[Vec<Value>],

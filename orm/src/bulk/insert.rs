@@ -3,12 +3,12 @@
 //! from `Model::values()` into the flat parameter list of the statement that sends them; each
 //! group's statement text is rendered once per number of rows (every full chunk shares one).
 
-use crate::bulk::{Table, WriteBack};
+use crate::bulk::{ModelValues, Session, Table, WriteBack};
 use crate::dialect::{Dialect, GeneratedIds, RenderedSql};
 use crate::error::{Error, Result};
 use crate::exec::{Executor, Tx};
 use crate::expr::{CmpOp, Node};
-use crate::failed_row::Sent;
+use crate::failed_row::{self, Lookup, Sent};
 use crate::model::ColumnDef;
 use crate::stmt::{ConflictAction, Insert, OnConflict, Select};
 use crate::value::Value;
@@ -20,6 +20,57 @@ pub(super) fn rows_per_statement(dialect: Dialect, width: usize) -> usize {
         return 1;
     }
     (dialect.bulk_statement_params() / width).max(1)
+}
+
+/// `bulk_create`: inserts `values` (one row of values per model of `models`, in order) in one
+/// transaction, writing what the database generated into `models`.
+pub(super) async fn create(
+    exec: &mut dyn Session,
+    table: &Table,
+    values: Vec<Vec<Value>>,
+    models: &mut dyn WriteBack,
+) -> Result<()> {
+    let mut batch = Batch::new(table, exec.dialect(), values.len());
+    for row in values {
+        batch.push(row);
+    }
+    let mut sent = Sent::new();
+    let mut tx = exec.begin().await?;
+    match batch.create(&mut tx, models, &mut sent).await {
+        Ok(()) => tx.commit().await,
+        Err(error) => {
+            // Rolled back before the failing row is looked for: on PostgreSQL the transaction
+            // accepts nothing else after an error.
+            let _ = tx.rollback().await;
+            let values = models.values_of(None);
+            let lookup = Lookup::Insert;
+            Err(failed_row::locate(exec, table, error, &values, &sent, lookup, None).await)
+        }
+    }
+}
+
+/// An upsert of `values` (one row of values per model of `models`) in one transaction.
+pub(super) async fn upsert(
+    exec: &mut dyn Session,
+    table: &Table,
+    conflict: &OnConflict,
+    values: Vec<Vec<Value>>,
+    models: &dyn ModelValues,
+) -> Result<()> {
+    let (batch, input) = upsert_batch(table, exec.dialect(), conflict, values);
+    let mut sent = Sent::new();
+    let mut tx = exec.begin().await?;
+    match batch.upsert(&mut tx, conflict, &mut sent).await {
+        Ok(()) => tx.commit().await,
+        Err(error) => {
+            let _ = tx.rollback().await;
+            let values = models.values_of(Some(&input));
+            let lookup = Lookup::Insert;
+            let located =
+                failed_row::locate(exec, table, error, &values, &sent, lookup, Some(&input));
+            Err(located.await)
+        }
+    }
 }
 
 /// Whether the database fills in `column` for a row holding `value` there: an auto key left
@@ -195,8 +246,8 @@ impl<'t> Batch<'t> {
         self.last
     }
 
-    /// `bulk_create`: inserts every group, writing what the database generated into `models`.
-    pub(super) async fn create(
+    /// Inserts every group, writing what the database generated into `models`.
+    async fn create(
         self,
         tx: &mut Tx<'_>,
         models: &mut dyn WriteBack,
@@ -307,13 +358,8 @@ impl<'t> Batch<'t> {
         Ok(())
     }
 
-    /// An upsert: sends every group with `conflict`'s clause.
-    pub(super) async fn upsert(
-        self,
-        tx: &mut Tx<'_>,
-        conflict: &OnConflict,
-        sent: &mut Sent,
-    ) -> Result<()> {
+    /// Sends every group with `conflict`'s clause.
+    async fn upsert(self, tx: &mut Tx<'_>, conflict: &OnConflict, sent: &mut Sent) -> Result<()> {
         let Batch {
             table,
             dialect,
@@ -344,7 +390,7 @@ impl<'t> Batch<'t> {
 /// An upsert's rows in a batch, and which input row each batch row came from: with an update
 /// action, one key twice in a batch keeps only its last row, on every backend (PostgreSQL
 /// refuses to update a row twice in one statement).
-pub(super) fn upsert_batch<'t>(
+fn upsert_batch<'t>(
     table: &'t Table,
     dialect: Dialect,
     conflict: &OnConflict,

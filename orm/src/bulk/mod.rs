@@ -14,13 +14,38 @@ mod update;
 
 pub(crate) use key::RowKey;
 
+use futures_core::future::BoxFuture;
+
+use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
-use crate::exec::{Executor, Row};
+use crate::exec::{Executor, Row, Tx};
 use crate::expr::ColumnList;
-use crate::failed_row::{self, Lookup, Sent};
 use crate::model::{ColumnDef, Model, PrimaryKey, live};
 use crate::stmt::{ConflictAction, OnConflict};
 use crate::value::Value;
+
+/// What the bulk cores ask of an executor (`&Db` or `&mut Tx`), object-safe so that they are
+/// compiled once, not once per model and executor.
+pub(crate) trait Session: Send {
+    fn dialect(&self) -> Dialect;
+    fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>>;
+    /// A transaction, or a savepoint inside the caller's.
+    fn begin<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>>;
+}
+
+impl<E: Executor> Session for E {
+    fn dialect(&self) -> Dialect {
+        Executor::dialect(self)
+    }
+
+    fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>> {
+        self.fetch_all_rows(sql)
+    }
+
+    fn begin<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>> {
+        self.begin_tx()
+    }
+}
 
 /// What the bulk cores know of a model: its table and columns, and how to read a stored row.
 pub(crate) struct Table {
@@ -49,9 +74,36 @@ fn decode<M: Model>(row: &Row) -> Result<Vec<Value>> {
     M::from_row(row).map(|model| model.values())
 }
 
+/// The caller's models, read again to name the row a bulk error is about.
+pub(crate) trait ModelValues: Sync {
+    /// The values of the rows at these input indexes, or of every row.
+    fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>>;
+}
+
+impl<M: Model> ModelValues for [M] {
+    fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
+        match rows {
+            Some(rows) => rows.iter().map(|&r| self[r].values()).collect(),
+            None => self.iter().map(M::values).collect(),
+        }
+    }
+}
+
+impl<M: Model> ModelValues for Vec<M> {
+    fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
+        self.as_slice().values_of(rows)
+    }
+}
+
+impl<M: Model> ModelValues for &[M] {
+    fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
+        (**self).values_of(rows)
+    }
+}
+
 /// The caller's models, by input index, where `bulk_create` writes what the database
 /// generated.
-pub(crate) trait WriteBack: Send {
+pub(crate) trait WriteBack: ModelValues + Send {
     fn set_auto_id(&mut self, row: usize, id: i64) -> Result<()>;
     fn set_column(&mut self, row: usize, column: usize, from: &Row, at: usize) -> Result<()>;
     fn primary_key(&self, row: usize) -> Vec<Value>;
@@ -78,28 +130,9 @@ pub(crate) async fn bulk_create<M: Model, E: Executor>(
     if rows.is_empty() {
         return Ok(rows);
     }
-    let table = Table::of::<M>();
-    let mut batch = insert::Batch::new(&table, exec.dialect(), rows.len());
-    for row in &rows {
-        batch.push(row.values());
-    }
-    let mut sent = Sent::new();
-    let mut tx = exec.begin_tx().await?;
-    let done = batch.create(&mut tx, &mut rows, &mut sent).await;
-    match done {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(rows)
-        }
-        Err(error) => {
-            // Rolled back before the failing row is looked for: on PostgreSQL the transaction
-            // accepts nothing else after an error.
-            let _ = tx.rollback().await;
-            let values: Vec<Vec<Value>> = rows.iter().map(M::values).collect();
-            let lookup = Lookup::Insert;
-            Err(failed_row::locate(&mut exec, &table, error, &values, &sent, lookup, None).await)
-        }
-    }
+    let values = rows.iter().map(M::values).collect();
+    insert::create(&mut exec, &Table::of::<M>(), values, &mut rows).await?;
+    Ok(rows)
 }
 
 pub(crate) async fn bulk_update<M: Model, E: Executor>(
@@ -110,23 +143,8 @@ pub(crate) async fn bulk_update<M: Model, E: Executor>(
     if rows.is_empty() {
         return Ok(0);
     }
-    let table = Table::of::<M>();
-    let indexes = update::updated_columns(&table, &columns)?;
-    let values: Vec<Vec<Value>> = rows.iter().map(M::values).collect();
-    let mut sent = Sent::new();
-    let mut tx = exec.begin_tx().await?;
-    match update::update_rows(&mut tx, &table, &indexes, values, &mut sent).await {
-        Ok(changed) => {
-            tx.commit().await?;
-            Ok(changed)
-        }
-        Err(error) => {
-            let _ = tx.rollback().await;
-            let values: Vec<Vec<Value>> = rows.iter().map(M::values).collect();
-            let lookup = Lookup::Update;
-            Err(failed_row::locate(&mut exec, &table, error, &values, &sent, lookup, None).await)
-        }
-    }
+    let values = rows.iter().map(M::values).collect();
+    update::update(&mut exec, &Table::of::<M>(), &columns, values, &rows).await
 }
 
 pub(crate) async fn bulk_delete<M: Model, E: Executor>(
@@ -137,11 +155,7 @@ pub(crate) async fn bulk_delete<M: Model, E: Executor>(
     if keys.is_empty() {
         return Ok(0);
     }
-    let table = Table::of::<M>();
-    let mut tx = exec.begin_tx().await?;
-    let deleted = update::delete_rows(&mut tx, &table, keys).await?;
-    tx.commit().await?;
-    Ok(deleted)
+    update::delete(&mut exec, &Table::of::<M>(), keys).await
 }
 
 /// An INSERT that resolves conflicts on a unique key, built by `Model::upsert(rows)`.
@@ -207,31 +221,10 @@ impl<M: Model> Upsert<M> {
         if self.rows.is_empty() {
             return Ok(());
         }
+        let values = self.rows.iter().map(M::values).collect();
         let table = Table::of::<M>();
         let conflict = conflict_clause(&table, self.conflict, self.action);
-        let values: Vec<Vec<Value>> = self.rows.iter().map(M::values).collect();
-        let (batch, input) = insert::upsert_batch(&table, exec.dialect(), &conflict, values);
-        let mut sent = Sent::new();
-        let mut tx = exec.begin_tx().await?;
-        match batch.upsert(&mut tx, &conflict, &mut sent).await {
-            Ok(()) => tx.commit().await,
-            Err(error) => {
-                let _ = tx.rollback().await;
-                let values: Vec<Vec<Value>> =
-                    input.iter().map(|&i| self.rows[i].values()).collect();
-                let lookup = Lookup::Insert;
-                let located = failed_row::locate(
-                    &mut exec,
-                    &table,
-                    error,
-                    &values,
-                    &sent,
-                    lookup,
-                    Some(&input),
-                );
-                Err(located.await)
-            }
-        }
+        insert::upsert(&mut exec, &table, &conflict, values, &self.rows).await
     }
 }
 
@@ -271,11 +264,7 @@ fn conflict_clause(
 
 /// After rows were written with explicit values in `table`'s auto-increment column: moves the
 /// generator past them where the backend needs it.
-pub(crate) async fn sync_generated_ids(
-    tx: &mut crate::exec::Tx<'_>,
-    dialect: crate::dialect::Dialect,
-    table: &Table,
-) -> Result<()> {
+async fn sync_generated_ids(tx: &mut Tx<'_>, dialect: Dialect, table: &Table) -> Result<()> {
     let Some(auto) = table.columns.iter().find(|c| c.auto_increment) else {
         return Ok(());
     };

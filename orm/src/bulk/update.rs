@@ -1,20 +1,59 @@
 //! `bulk_update` and `bulk_delete` on rows of values: chunked statements, each row's values
 //! moved once into its statement's parameters, one text per number of rows.
 
-use crate::bulk::Table;
 use crate::bulk::insert::rows_per_statement;
+use crate::bulk::{ModelValues, Session, Table};
 use crate::dialect::RenderedSql;
 use crate::error::{Error, Result};
 use crate::exec::{Executor, Tx};
 use crate::expr::Node;
-use crate::failed_row::Sent;
+use crate::failed_row::{self, Lookup, Sent};
 use crate::model::{keys_in, live, soft_delete_now};
 use crate::stmt::{BulkUpdate, Delete, Update};
 use crate::value::Value;
 
+/// `bulk_update`: writes the columns named `columns` of every row of `values` (one row of
+/// values per model of `models`) in one transaction; returns the number of rows matched.
+pub(super) async fn update(
+    exec: &mut dyn Session,
+    table: &Table,
+    columns: &[&'static str],
+    values: Vec<Vec<Value>>,
+    models: &dyn ModelValues,
+) -> Result<u64> {
+    let indexes = updated_columns(table, columns)?;
+    let mut sent = Sent::new();
+    let mut tx = exec.begin().await?;
+    match update_rows(&mut tx, table, &indexes, values, &mut sent).await {
+        Ok(changed) => {
+            tx.commit().await?;
+            Ok(changed)
+        }
+        Err(error) => {
+            let _ = tx.rollback().await;
+            let values = models.values_of(None);
+            let lookup = Lookup::Update;
+            Err(failed_row::locate(exec, table, error, &values, &sent, lookup, None).await)
+        }
+    }
+}
+
+/// `bulk_delete`: deletes the rows with these primary keys (soft-deletes the live ones, on a
+/// soft-delete model) in one transaction; returns how many.
+pub(super) async fn delete(
+    exec: &mut dyn Session,
+    table: &Table,
+    keys: Vec<Vec<Value>>,
+) -> Result<u64> {
+    let mut tx = exec.begin().await?;
+    let deleted = delete_rows(&mut tx, table, keys).await?;
+    tx.commit().await?;
+    Ok(deleted)
+}
+
 /// The indexes of the columns `bulk_update` was asked to write; an error for a name that is
 /// not a column, a primary-key column, or none at all.
-pub(super) fn updated_columns(table: &Table, names: &[&'static str]) -> Result<Vec<usize>> {
+fn updated_columns(table: &Table, names: &[&'static str]) -> Result<Vec<usize>> {
     let mut indexes = Vec::with_capacity(names.len());
     for name in names {
         let i = table
@@ -44,14 +83,14 @@ pub(super) fn updated_columns(table: &Table, names: &[&'static str]) -> Result<V
 
 /// Writes `columns` of every row of `values` (one value per column of `table`), found by
 /// primary key; returns the number of rows matched.
-pub(super) async fn update_rows(
+async fn update_rows(
     tx: &mut Tx<'_>,
     table: &Table,
     columns: &[usize],
     mut values: Vec<Vec<Value>>,
     sent: &mut Sent,
 ) -> Result<u64> {
-    let dialect = tx.dialect();
+    let dialect = Tx::dialect(tx);
     let keys: Vec<usize> = (0..table.columns.len())
         .filter(|&i| table.columns[i].primary_key)
         .collect();
@@ -95,14 +134,9 @@ pub(super) async fn update_rows(
     Ok(changed)
 }
 
-/// Deletes the rows with these primary keys (soft-deletes the live ones, on a soft-delete
-/// model); returns how many.
-pub(super) async fn delete_rows(
-    tx: &mut Tx<'_>,
-    table: &Table,
-    keys: Vec<Vec<Value>>,
-) -> Result<u64> {
-    let dialect = tx.dialect();
+/// Deletes the rows with these primary keys, in `tx`.
+async fn delete_rows(tx: &mut Tx<'_>, table: &Table, keys: Vec<Vec<Value>>) -> Result<u64> {
+    let dialect = Tx::dialect(tx);
     let key_columns: Vec<_> = table.columns.iter().filter(|c| c.primary_key).collect();
     let mut deleted = 0;
     // Composite keys: at most 1,000 row values a statement; PostgreSQL expands a row-value IN

@@ -205,13 +205,18 @@ impl<'t> Batch<'t> {
                 .push(Vec::with_capacity(rows * group.written.len()));
         }
         group.rows.push(index);
-        if let Some(chunk) = group.chunks.last_mut() {
-            chunk.extend(
-                values
-                    .into_iter()
-                    .zip(&group.bound)
-                    .filter_map(|(value, &bound)| bound.then_some(value)),
-            );
+        let Some(chunk) = group.chunks.last_mut() else {
+            return;
+        };
+        if group.generated.is_empty() {
+            // Every value is bound: one copy of the row.
+            chunk.extend(values);
+            return;
+        }
+        for (value, &bound) in values.into_iter().zip(&group.bound) {
+            if bound {
+                chunk.push(value);
+            }
         }
     }
 

@@ -130,7 +130,7 @@ pub(crate) async fn bulk_create<M: Model, E: Executor>(
     if rows.is_empty() {
         return Ok(rows);
     }
-    let values = rows.iter().map(M::values).collect();
+    let values = rows.values_of(None);
     insert::create(&mut exec, &Table::of::<M>(), values, &mut rows).await?;
     Ok(rows)
 }
@@ -143,7 +143,7 @@ pub(crate) async fn bulk_update<M: Model, E: Executor>(
     if rows.is_empty() {
         return Ok(0);
     }
-    let values = rows.iter().map(M::values).collect();
+    let values = rows.values_of(None);
     update::update(&mut exec, &Table::of::<M>(), &columns, values, &rows).await
 }
 
@@ -221,7 +221,7 @@ impl<M: Model> Upsert<M> {
         if self.rows.is_empty() {
             return Ok(());
         }
-        let values = self.rows.iter().map(M::values).collect();
+        let values = self.rows.values_of(None);
         let table = Table::of::<M>();
         let conflict = conflict_clause(&table, self.conflict, self.action);
         insert::upsert(&mut exec, &table, &conflict, values, &self.rows).await

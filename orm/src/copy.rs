@@ -42,17 +42,34 @@ const MIN_BYTES: usize = 128 * 1024;
 /// while the next piece is encoded.
 const SEND_CHUNK: usize = 256 * 1024;
 
-/// The rows of one `bulk_create` group: which columns the database generates and which input
-/// rows belong to the group.
+/// The rows of one `bulk_create` group: which columns the database generates, and the values
+/// of the others.
 pub(crate) struct CopyGroup<'a> {
     /// The table (unquoted, as in `Model::TABLE`).
     pub(crate) table: &'static str,
-    /// Every column of the model, in the order of each row of values.
+    /// Every column of the model.
     pub(crate) columns: &'static [ColumnDef],
     /// Indexes into `columns` the database fills in for these rows.
     pub(crate) generated: &'a [usize],
-    /// Indexes of this group's rows in the values.
-    pub(crate) rows: &'a [usize],
+    /// Indexes into `columns` of the values each row holds, in order: the others.
+    pub(crate) written: &'a [usize],
+    /// The rows' values, `written.len()` per row, in pieces of `per_chunk` rows.
+    pub(crate) chunks: &'a [Vec<Value>],
+    pub(crate) per_chunk: usize,
+    /// How many rows there are.
+    pub(crate) rows: usize,
+}
+
+impl CopyGroup<'_> {
+    /// The values of the `k`-th row, one per written column.
+    fn row(&self, k: usize) -> &[Value] {
+        let width = self.written.len();
+        let start = (k % self.per_chunk) * width;
+        self.chunks
+            .get(k / self.per_chunk)
+            .and_then(|chunk| chunk.get(start..start + width))
+            .unwrap_or(&[])
+    }
 }
 
 /// What [`copy_insert`] did.
@@ -96,12 +113,8 @@ struct Target {
 /// apply (then nothing was written and the caller inserts them itself). A database error
 /// (a duplicate key, a NULL in a NOT NULL column) is returned as usual; the caller's
 /// transaction must then be rolled back, as after a failed INSERT.
-pub(crate) async fn copy_insert(
-    tx: &mut Tx<'_>,
-    group: CopyGroup<'_>,
-    values: &[Vec<Value>],
-) -> Result<CopyOutcome> {
-    if group.rows.len() < MIN_ROWS || tx.dialect() != Dialect::Postgres {
+pub(crate) async fn copy_insert(tx: &mut Tx<'_>, group: CopyGroup<'_>) -> Result<CopyOutcome> {
+    if group.rows < MIN_ROWS || tx.dialect() != Dialect::Postgres {
         return Ok(CopyOutcome::NotApplicable);
     }
     // Only the auto-increment key may be generated: other defaults need RETURNING.
@@ -110,22 +123,19 @@ pub(crate) async fn copy_insert(
         [i] if group.columns[*i].auto_increment => Some(group.columns[*i].name),
         _ => return Ok(CopyOutcome::NotApplicable),
     };
-    let written: Vec<usize> = (0..group.columns.len())
-        .filter(|i| !group.generated.contains(i))
-        .collect();
+    let written = group.written;
     if written.is_empty() {
         return Ok(CopyOutcome::NotApplicable);
     }
-    let Some(target) = inspect(tx, &group, auto, &written).await? else {
+    let Some(target) = inspect(tx, &group, auto, written).await? else {
         return Ok(CopyOutcome::NotApplicable);
     };
-    let format = choose_format(&group, &written, &target.types, values)?;
+    let format = choose_format(&group, &target.types)?;
     let copy = Copy {
-        statement: copy_statement(&group, &written, format),
+        statement: copy_statement(&group, format),
         format,
         jsonb: target.types.iter().map(|&t| t == JSONB).collect(),
-        written: &written,
-        rows: group.rows,
+        group: &group,
     };
     let mut head = Vec::with_capacity(SEND_CHUNK + SEND_CHUNK / 4);
     if format == Format::Binary {
@@ -133,18 +143,18 @@ pub(crate) async fn copy_insert(
         head.extend_from_slice(&0i32.to_be_bytes()); // flags
         head.extend_from_slice(&0i32.to_be_bytes()); // header extension length
     }
-    let next = copy.encode(&mut head, values, 0)?;
-    if next == group.rows.len() && head.len() < MIN_BYTES {
+    let next = copy.encode(&mut head, 0)?;
+    if next == group.rows && head.len() < MIN_BYTES {
         return Ok(CopyOutcome::NotApplicable);
     }
     let Some(sequence) = target.sequence else {
-        copy.run(tx, values, head, next).await?;
+        copy.run(tx, head, next).await?;
         return Ok(CopyOutcome::Inserted(Vec::new()));
     };
     let mut savepoint = tx.begin().await?;
-    copy.run(&mut savepoint, values, head, next).await?;
+    copy.run(&mut savepoint, head, next).await?;
     let current = currval(&mut savepoint, &sequence.name).await?;
-    match sequence_range(&sequence, group.rows.len(), current) {
+    match sequence_range(&sequence, group.rows, current) {
         Some(ids) => {
             savepoint.commit().await?;
             Ok(CopyOutcome::Inserted(ids))
@@ -338,19 +348,14 @@ async fn currval(tx: &mut Tx<'_>, sequence: &str) -> Result<i64> {
 
 /// Checks every value before anything is sent (a COPY cannot be abandoned cleanly halfway)
 /// and picks the format: binary only if every column and value fits it exactly.
-fn choose_format(
-    group: &CopyGroup<'_>,
-    written: &[usize],
-    types: &[u32],
-    values: &[Vec<Value>],
-) -> Result<Format> {
+fn choose_format(group: &CopyGroup<'_>, types: &[u32]) -> Result<Format> {
+    let written = group.written;
     let mut binary = written
         .iter()
         .zip(types)
         .all(|(&i, &oid)| binary_fits(group.columns[i].sql_type, oid));
-    for &r in group.rows {
-        for (&i, &oid) in written.iter().zip(types) {
-            let value = &values[r][i];
+    for k in 0..group.rows {
+        for ((&i, &oid), value) in written.iter().zip(types).zip(group.row(k)) {
             match value {
                 Value::Unencodable(why) => {
                     return Err(Error::Encode {
@@ -382,12 +387,12 @@ fn choose_format(
 }
 
 /// `COPY "table" ("a", "b") FROM STDIN [WITH (FORMAT binary)]`.
-fn copy_statement(group: &CopyGroup<'_>, written: &[usize], format: Format) -> String {
+fn copy_statement(group: &CopyGroup<'_>, format: Format) -> String {
     let rules = Dialect::Postgres.rules();
     let mut sql = String::from("COPY ");
     rules.quote_ident(&mut sql, group.table);
     sql.push_str(" (");
-    for (n, &i) in written.iter().enumerate() {
+    for (n, &i) in group.written.iter().enumerate() {
         if n > 0 {
             sql.push_str(", ");
         }
@@ -406,39 +411,39 @@ struct Copy<'a> {
     format: Format,
     /// Per written column: whether it is `jsonb` (its binary form has a version byte).
     jsonb: Vec<bool>,
-    written: &'a [usize],
-    rows: &'a [usize],
+    group: &'a CopyGroup<'a>,
 }
 
 impl Copy<'_> {
     /// Encodes rows from the `from`-th on into `buf` until it holds a piece to send; returns
     /// the index of the next row. The binary trailer follows the last row.
-    fn encode(&self, buf: &mut Vec<u8>, values: &[Vec<Value>], from: usize) -> Result<usize> {
-        let fields = i16::try_from(self.written.len())
+    fn encode(&self, buf: &mut Vec<u8>, from: usize) -> Result<usize> {
+        let rows = self.group.rows;
+        let fields = i16::try_from(self.group.written.len())
             .map_err(|_| Error::invalid_query("COPY of more than 32767 columns"))?;
         let mut next = from;
-        while next < self.rows.len() && buf.len() < SEND_CHUNK {
-            let row = &values[self.rows[next]];
+        while next < rows && buf.len() < SEND_CHUNK {
+            let row = self.group.row(next);
             match self.format {
                 Format::Binary => {
                     buf.extend_from_slice(&fields.to_be_bytes());
-                    for (&i, &jsonb) in self.written.iter().zip(&self.jsonb) {
-                        push_binary(buf, &row[i], jsonb)?;
+                    for (value, &jsonb) in row.iter().zip(&self.jsonb) {
+                        push_binary(buf, value, jsonb)?;
                     }
                 }
                 Format::Text => {
-                    for (n, &i) in self.written.iter().enumerate() {
+                    for (n, value) in row.iter().enumerate() {
                         if n > 0 {
                             buf.push(b'\t');
                         }
-                        push_text(buf, &row[i])?;
+                        push_text(buf, value)?;
                     }
                     buf.push(b'\n');
                 }
             }
             next += 1;
         }
-        if next == self.rows.len() && from < next && self.format == Format::Binary {
+        if next == rows && from < next && self.format == Format::Binary {
             buf.extend_from_slice(&(-1i16).to_be_bytes());
         }
         Ok(next)
@@ -446,19 +451,13 @@ impl Copy<'_> {
 
     /// Runs the COPY: sends `head` (the rows before the `next`-th, already encoded), then the
     /// rest piece by piece. Emits the statement's `tracing` event, like every other statement.
-    async fn run(
-        &self,
-        tx: &mut Tx<'_>,
-        values: &[Vec<Value>],
-        head: Vec<u8>,
-        next: usize,
-    ) -> Result<()> {
+    async fn run(&self, tx: &mut Tx<'_>, head: Vec<u8>, next: usize) -> Result<()> {
         let dialect = tx.dialect();
         let conn = tx
             .postgres_conn()
             .ok_or_else(|| Error::unsupported(dialect, "COPY FROM STDIN"))?;
         let started = Instant::now();
-        let result = self.stream(conn, values, head, next).await;
+        let result = self.stream(conn, head, next).await;
         let copied = *result.as_ref().unwrap_or(&0);
         tracing::debug!(
             target: "orm::sql",
@@ -469,11 +468,10 @@ impl Copy<'_> {
             "statement"
         );
         let copied = result?;
-        if copied != self.rows.len() as u64 {
+        if copied != self.group.rows as u64 {
             return Err(Error::invalid_query(format!(
                 "{} copied {copied} rows of {}",
-                self.statement,
-                self.rows.len()
+                self.statement, self.group.rows
             )));
         }
         Ok(())
@@ -482,18 +480,17 @@ impl Copy<'_> {
     async fn stream(
         &self,
         conn: &mut sqlx::PgConnection,
-        values: &[Vec<Value>],
         mut buf: Vec<u8>,
         mut next: usize,
     ) -> Result<u64> {
         let mut copy = conn.copy_in_raw(&self.statement).await?;
         loop {
             copy.send(buf.as_slice()).await?;
-            if next == self.rows.len() {
+            if next == self.group.rows {
                 break;
             }
             buf.clear();
-            next = self.encode(&mut buf, values, next)?;
+            next = self.encode(&mut buf, next)?;
         }
         Ok(copy.finish().await?)
     }

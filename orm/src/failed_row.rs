@@ -5,11 +5,11 @@
 
 use std::collections::HashSet;
 
+use crate::bulk::{RowKey, Session, Table};
 use crate::dialect::Dialect;
 use crate::error::Error;
-use crate::exec::Executor;
 use crate::expr::Node;
-use crate::model::{ColumnDef, Model, keys_in, live};
+use crate::model::{ColumnDef, keys_in, live};
 use crate::stmt::Select;
 use crate::value::Value;
 
@@ -70,16 +70,18 @@ pub(crate) enum Lookup {
     Update,
 }
 
-/// Fills in `row` of a database error from a bulk operation on `M`, once the operation's
+/// Fills in `row` of a database error from a bulk operation on `table`, once the operation's
 /// transaction is rolled back. `values` holds every input row's values by input index;
-/// `input_index` maps those indexes to the caller's (an upsert drops repeated keys first).
-pub(crate) async fn locate<M: Model, E: Executor>(
-    exec: E,
+/// `input`, when given, maps those indexes to the caller's (an upsert drops repeated keys
+/// first).
+pub(crate) async fn locate(
+    exec: &mut dyn Session,
+    table: &Table,
     mut error: Error,
     values: &[Vec<Value>],
     sent: &Sent,
     lookup: Lookup,
-    input_index: impl Fn(usize) -> usize,
+    input: Option<&[usize]>,
 ) -> Error {
     let dialect = exec.dialect();
     let Error::Database {
@@ -98,32 +100,36 @@ pub(crate) async fn locate<M: Model, E: Executor>(
         return error;
     };
     let found = match clue {
-        Clue::NotNull(column) => column_index::<M>(&column).and_then(|c| {
+        Clue::NotNull(column) => column_index(table, &column).and_then(|c| {
             sent.failing()
                 .iter()
                 .copied()
                 .find(|&r| values[r][c].is_null())
         }),
-        Clue::ForeignKey { columns, value } => key_columns::<M>(&columns).and_then(|key| {
+        Clue::ForeignKey { columns, value } => key_columns(table, &columns).and_then(|key| {
             sent.failing()
                 .iter()
                 .copied()
                 .find(|&r| render(dialect, &key, &values[r]).as_deref() == Some(value.as_str()))
         }),
         Clue::Unique { columns, value } => {
-            duplicate::<M, E>(exec, values, sent, lookup, columns, value).await
+            duplicate(exec, table, values, sent, lookup, columns, value).await
         }
     };
     if let Error::Database { row, .. } = &mut error {
-        *row = found.map(input_index);
+        *row = match input {
+            Some(input) => found.and_then(|r| input.get(r).copied()),
+            None => found,
+        };
     }
     error
 }
 
 /// The row that a unique key refused: the first of the failing statement whose key was sent
 /// earlier in the operation or was already stored.
-async fn duplicate<M: Model, E: Executor>(
-    exec: E,
+async fn duplicate(
+    exec: &mut dyn Session,
+    table: &Table,
     values: &[Vec<Value>],
     sent: &Sent,
     lookup: Lookup,
@@ -132,8 +138,8 @@ async fn duplicate<M: Model, E: Executor>(
 ) -> Option<usize> {
     let dialect = exec.dialect();
     let keys: Vec<Vec<usize>> = match &columns {
-        Some(names) => vec![key_columns::<M>(names)?],
-        None => unique_keys::<M>(),
+        Some(names) => vec![key_columns(table, names)?],
+        None => unique_keys(table),
     };
     // The key whose rendering matches the reported value, and the sent rows carrying it.
     let (key, candidates) = keys.into_iter().find_map(|key| {
@@ -158,17 +164,16 @@ async fn duplicate<M: Model, E: Executor>(
             .into_iter()
             .filter(|r| failing.contains(r))
             .collect();
-        let primary: Vec<usize> = (0..M::COLUMNS.len())
-            .filter(|&i| M::COLUMNS[i].primary_key)
+        let primary: Vec<usize> = (0..table.columns.len())
+            .filter(|&i| table.columns[i].primary_key)
             .collect();
-        let stored = stored_rows::<M, E>(exec, &primary, values, &in_failing).await?;
-        let unchanged: HashSet<String> = stored
-            .iter()
-            .map(|v| identity(primary.iter().chain(&key), v))
-            .collect();
+        let stored = stored_rows(exec, table, &primary, values, &in_failing).await?;
+        let identity: Vec<usize> = primary.iter().chain(&key).copied().collect();
+        let unchanged: HashSet<RowKey<'_>> =
+            stored.iter().map(|v| RowKey::new(v, &identity)).collect();
         let changed: Vec<usize> = in_failing
             .into_iter()
-            .filter(|&r| !unchanged.contains(&identity(primary.iter().chain(&key), &values[r])))
+            .filter(|&r| !unchanged.contains(&RowKey::new(&values[r], &identity)))
             .collect();
         return match changed.as_slice() {
             [only] => Some(*only),
@@ -180,14 +185,11 @@ async fn duplicate<M: Model, E: Executor>(
         .copied()
         .filter(|r| failing.contains(r))
         .collect();
-    let stored: HashSet<String> = stored_rows::<M, E>(exec, &key, values, &in_failing)
-        .await?
-        .iter()
-        .map(|v| identity(&key, v))
-        .collect();
+    let stored_values = stored_rows(exec, table, &key, values, &in_failing).await?;
+    let stored: HashSet<RowKey<'_>> = stored_values.iter().map(|v| RowKey::new(v, &key)).collect();
     let mut seen = HashSet::new();
     for &r in &candidates {
-        let id = identity(&key, &values[r]);
+        let id = RowKey::new(&values[r], &key);
         if failing.contains(&r) && (seen.contains(&id) || stored.contains(&id)) {
             return Some(r);
         }
@@ -196,44 +198,36 @@ async fn duplicate<M: Model, E: Executor>(
     None
 }
 
-/// The values of `columns` in `row`, as one comparable string (values are not `Hash`).
-fn identity<'k>(columns: impl IntoIterator<Item = &'k usize>, row: &[Value]) -> String {
-    let values: Vec<&Value> = columns.into_iter().map(|&c| &row[c]).collect();
-    format!("{values:?}")
-}
-
 /// The values of the stored rows whose `key` equals that of one of `rows`, among the rows a
 /// unique key covers (live rows, for a soft-delete model's `unique` column).
-async fn stored_rows<M: Model, E: Executor>(
-    mut exec: E,
+async fn stored_rows(
+    exec: &mut dyn Session,
+    table: &Table,
     key: &[usize],
     values: &[Vec<Value>],
     rows: &[usize],
 ) -> Option<Vec<Vec<Value>>> {
     let dialect = exec.dialect();
-    let columns: Vec<&ColumnDef> = key.iter().map(|&c| &M::COLUMNS[c]).collect();
+    let columns: Vec<&ColumnDef> = key.iter().map(|&c| &table.columns[c]).collect();
     let keys = rows
         .iter()
         .map(|&r| key.iter().map(|&c| values[r][c].clone()).collect())
         .collect();
     let filter = keys_in(&columns, keys);
-    let partial = M::SOFT_DELETE.filter(|_| !key.iter().all(|&c| M::COLUMNS[c].primary_key));
+    let partial = table
+        .soft_delete
+        .filter(|_| !key.iter().all(|&c| table.columns[c].primary_key));
     let filter = match partial {
         Some(column) => Node::And(Box::new(live(column)), Box::new(filter)),
         None => filter,
     };
     let select = Select {
-        columns: M::COLUMNS.iter().map(|c| Node::Column(c.name)).collect(),
+        columns: table.columns.iter().map(|c| Node::Column(c.name)).collect(),
         filter: Some(filter),
-        ..Select::new(M::TABLE)
+        ..Select::new(table.name)
     };
-    let rows = exec
-        .fetch_all_rows(select.render(dialect).ok()?)
-        .await
-        .ok()?;
-    rows.iter()
-        .map(|row| M::from_row(row).ok().map(|model| model.values()))
-        .collect()
+    let rows = exec.fetch(select.render(dialect).ok()?).await.ok()?;
+    rows.iter().map(|row| (table.decode)(row).ok()).collect()
 }
 
 /// `Key (a, b)=(1, x)` → the column names and the value list as PostgreSQL printed it.
@@ -258,21 +252,22 @@ pub(crate) fn unqualify(name: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(_, c)| c)
 }
 
-fn column_index<M: Model>(name: &str) -> Option<usize> {
-    M::COLUMNS.iter().position(|c| c.name == name)
+fn column_index(table: &Table, name: &str) -> Option<usize> {
+    table.columns.iter().position(|c| c.name == name)
 }
 
-fn key_columns<M: Model>(names: &[String]) -> Option<Vec<usize>> {
-    names.iter().map(|n| column_index::<M>(n)).collect()
+fn key_columns(table: &Table, names: &[String]) -> Option<Vec<usize>> {
+    names.iter().map(|n| column_index(table, n)).collect()
 }
 
 /// Every key the model declares unique: the primary key and each `unique` column.
-fn unique_keys<M: Model>() -> Vec<Vec<usize>> {
-    let primary: Vec<usize> = (0..M::COLUMNS.len())
-        .filter(|&i| M::COLUMNS[i].primary_key)
+fn unique_keys(table: &Table) -> Vec<Vec<usize>> {
+    let columns = table.columns;
+    let primary: Vec<usize> = (0..columns.len())
+        .filter(|&i| columns[i].primary_key)
         .collect();
-    let singles = (0..M::COLUMNS.len())
-        .filter(|&i| M::COLUMNS[i].unique && !M::COLUMNS[i].primary_key)
+    let singles = (0..columns.len())
+        .filter(|&i| columns[i].unique && !columns[i].primary_key)
         .map(|i| vec![i]);
     std::iter::once(primary)
         .filter(|k| !k.is_empty())

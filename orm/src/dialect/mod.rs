@@ -98,6 +98,45 @@ impl Dialect {
         build(rules, &mut w)?;
         Ok(w.finish())
     }
+
+    /// The text of `insert` (whose `rows` are ignored) with `rows` rows of one placeholder
+    /// per column, the values to be bound later, row after row: bulk statements of one shape
+    /// share one text, rendered once.
+    pub(crate) fn insert_text(self, insert: &Insert, rows: usize) -> Result<String> {
+        let width = insert.columns.len();
+        self.render_text(|rules, w| {
+            rules.insert_with(w, insert, rows, &mut |w, _| {
+                w.slots(width);
+                Ok(())
+            })
+        })
+    }
+
+    /// The text of `update` (whose `rows` are ignored) with `rows` rows of placeholders for
+    /// the keys, then the columns; see [`Dialect::insert_text`].
+    pub(crate) fn bulk_update_text(self, update: &BulkUpdate, rows: usize) -> Result<String> {
+        let width = update.keys.len() + update.columns.len();
+        self.render_text(|rules, w| {
+            rules.bulk_update_with(w, update, rows, &mut |w, _| {
+                w.slots(width);
+                Ok(())
+            })
+        })
+    }
+
+    fn render_text(
+        self,
+        build: impl FnOnce(&'static dyn SqlDialect, &mut SqlWriter) -> Result<()>,
+    ) -> Result<String> {
+        let rendered = self.render(build)?;
+        if !rendered.params.is_empty() {
+            // Values bound while the text is rendered would land before the rows' values.
+            return Err(Error::invalid_query(
+                "a bulk statement's text binds values of its own",
+            ));
+        }
+        Ok(rendered.sql)
+    }
 }
 
 /// SQL text with its bound parameters, ready to run.
@@ -130,6 +169,8 @@ pub(crate) struct SqlWriter {
     rules: &'static dyn SqlDialect,
     sql: String,
     params: Vec<Value>,
+    /// Placeholders written for values bound later (`slots`), counted in their numbering.
+    slots: usize,
 }
 
 impl SqlWriter {
@@ -138,6 +179,7 @@ impl SqlWriter {
             rules,
             sql: String::with_capacity(128),
             params: Vec::new(),
+            slots: 0,
         }
     }
 
@@ -151,7 +193,20 @@ impl SqlWriter {
 
     pub(crate) fn bind(&mut self, value: Value) {
         self.params.push(value);
-        self.rules.placeholder(&mut self.sql, self.params.len());
+        self.rules
+            .placeholder(&mut self.sql, self.params.len() + self.slots);
+    }
+
+    /// `n` placeholders separated by `, `, for values the caller binds later in order.
+    pub(crate) fn slots(&mut self, n: usize) {
+        for i in 0..n {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.slots += 1;
+            self.rules
+                .placeholder(&mut self.sql, self.params.len() + self.slots);
+        }
     }
 
     pub(crate) fn expr(&mut self, node: &Node) -> Result<()> {
@@ -631,11 +686,32 @@ pub(crate) trait SqlDialect: Sync {
     }
 
     /// Moves the rows' values into the writer's parameters.
+    /// Moves the rows' values into the writer (`s.rows` is left empty).
     fn insert(&self, w: &mut SqlWriter, s: &mut Insert) -> Result<()> {
+        let mut rows = std::mem::take(&mut s.rows);
+        self.insert_with(w, s, rows.len(), &mut |w, r| {
+            for (j, value) in rows[r].drain(..).enumerate() {
+                if j > 0 {
+                    w.push(", ");
+                }
+                w.bind(value);
+            }
+            Ok(())
+        })
+    }
+
+    /// `insert` with `rows` rows, each written inside its parentheses by `row`.
+    fn insert_with(
+        &self,
+        w: &mut SqlWriter,
+        s: &Insert,
+        rows: usize,
+        row: &mut dyn FnMut(&mut SqlWriter, usize) -> Result<()>,
+    ) -> Result<()> {
         w.push("INSERT INTO ");
         w.ident(s.table);
         if s.columns.is_empty() {
-            self.insert_default_values(w, s.rows.len().max(1))?;
+            self.insert_default_values(w, rows.max(1))?;
         } else {
             w.push(" (");
             w.comma(&s.columns, |w, c| {
@@ -643,15 +719,9 @@ pub(crate) trait SqlDialect: Sync {
                 Ok(())
             })?;
             w.push(") VALUES ");
-            for (i, row) in s.rows.iter_mut().enumerate() {
-                w.push(if i == 0 { "(" } else { ", (" });
-                for (j, value) in row.iter_mut().enumerate() {
-                    if j > 0 {
-                        w.push(", ");
-                    }
-                    let ty = value.sql_type();
-                    w.bind(std::mem::replace(value, Value::Null(ty)));
-                }
+            for r in 0..rows {
+                w.push(if r == 0 { "(" } else { ", (" });
+                row(w, r)?;
                 w.push(")");
             }
         }
@@ -722,6 +792,19 @@ pub(crate) trait SqlDialect: Sync {
     /// `WITH "v"(keys…, columns…) AS (VALUES …) UPDATE "t" SET c = "v".c FROM "v" WHERE
     /// "t".key = "v".key`.
     fn bulk_update(&self, w: &mut SqlWriter, s: &BulkUpdate) -> Result<()> {
+        self.bulk_update_with(w, s, s.rows.len(), &mut |w, r| {
+            w.comma(&s.rows[r], |w, v| self.value(w, v))
+        })
+    }
+
+    /// `bulk_update` with `rows` rows, each row's values written by `row`.
+    fn bulk_update_with(
+        &self,
+        w: &mut SqlWriter,
+        s: &BulkUpdate,
+        rows: usize,
+        row: &mut dyn FnMut(&mut SqlWriter, usize) -> Result<()>,
+    ) -> Result<()> {
         w.push("WITH ");
         w.ident("v");
         w.push("(");
@@ -731,12 +814,11 @@ pub(crate) trait SqlDialect: Sync {
             Ok(())
         })?;
         w.push(") AS (VALUES ");
-        w.comma(&s.rows, |w, row| {
-            w.push("(");
-            w.comma(row, |w, v| self.value(w, v))?;
+        for r in 0..rows {
+            w.push(if r == 0 { "(" } else { ", (" });
+            row(w, r)?;
             w.push(")");
-            Ok(())
-        })?;
+        }
         w.push(") UPDATE ");
         w.ident(s.table);
         w.push(" SET ");

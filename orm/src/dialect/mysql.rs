@@ -231,7 +231,13 @@ impl SqlDialect for Mysql {
     /// `UPDATE t JOIN (SELECT k, c FROM t WHERE 1 = 0 UNION ALL SELECT ?, ? …) AS v ON t.k = v.k
     /// SET t.c = v.c`. The empty first SELECT gives the derived table the target columns' own
     /// types: typed from bare placeholders, MariaDB truncates text and JSON past 64 KiB.
-    fn bulk_update(&self, w: &mut SqlWriter, s: &BulkUpdate) -> Result<()> {
+    fn bulk_update_with(
+        &self,
+        w: &mut SqlWriter,
+        s: &BulkUpdate,
+        rows: usize,
+        row: &mut dyn FnMut(&mut SqlWriter, usize) -> Result<()>,
+    ) -> Result<()> {
         let names: Vec<&str> = s.keys.iter().chain(&s.columns).copied().collect();
         w.push("UPDATE ");
         w.ident(s.table);
@@ -243,9 +249,9 @@ impl SqlDialect for Mysql {
         w.push(" FROM ");
         w.ident(s.table);
         w.push(" WHERE 1 = 0");
-        for row in &s.rows {
+        for r in 0..rows {
             w.push(" UNION ALL SELECT ");
-            w.comma(row, |w, v| self.value(w, v))?;
+            row(w, r)?;
         }
         w.push(") AS ");
         w.ident("v");

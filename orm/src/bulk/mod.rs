@@ -28,6 +28,9 @@ use crate::value::Value;
 /// compiled once, not once per model and executor.
 pub(crate) trait Session: Send {
     fn dialect(&self) -> Dialect;
+    /// Whether this is the caller's transaction, which one failing statement would abort on
+    /// PostgreSQL unless it runs in a savepoint.
+    fn in_transaction(&self) -> bool;
     fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>>;
     /// A transaction, or a savepoint inside the caller's.
     fn begin<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>>;
@@ -36,6 +39,10 @@ pub(crate) trait Session: Send {
 impl<E: Executor> Session for E {
     fn dialect(&self) -> Dialect {
         Executor::dialect(self)
+    }
+
+    fn in_transaction(&self) -> bool {
+        Executor::in_transaction(self)
     }
 
     fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>> {

@@ -69,6 +69,12 @@ pub trait Executor: Send + sealed::Sealed {
     where
         Self: 'e;
 
+    /// Whether statements run inside a transaction (`&mut Tx`) rather than each on its own
+    /// (`&Db`): a failing statement then aborts the caller's transaction on PostgreSQL, unless
+    /// it ran in a savepoint.
+    #[doc(hidden)]
+    fn in_transaction(&self) -> bool;
+
     /// Starts a transaction (on a pool) or a savepoint (inside a transaction).
     #[doc(hidden)]
     fn begin_tx<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>>;
@@ -172,6 +178,10 @@ impl Db {
 impl Executor for &Db {
     fn dialect(&self) -> Dialect {
         Db::dialect(self)
+    }
+
+    fn in_transaction(&self) -> bool {
+        false
     }
 
     fn fetch_all_rows<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>> {
@@ -326,6 +336,10 @@ impl Tx<'_> {
 impl Executor for &mut Tx<'_> {
     fn dialect(&self) -> Dialect {
         Tx::dialect(self)
+    }
+
+    fn in_transaction(&self) -> bool {
+        true
     }
 
     fn fetch_all_rows<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>> {

@@ -57,6 +57,7 @@ mod field;
 pub mod json;
 mod model;
 mod query;
+mod run;
 pub mod schema;
 pub mod search;
 mod select;

@@ -102,6 +102,18 @@ pub mod __private {
     pub use crate::search::{SearchColumn, SearchDef};
     pub use crate::value::Value;
 
+    /// Sets `slot` from column `at` of `row` with `decode`: the arms of a derived
+    /// `Model::set_column`, one copy per field type rather than per model.
+    pub fn set_field<T>(
+        slot: &mut T,
+        decode: fn(&crate::Row, usize) -> crate::Result<T>,
+        row: &crate::Row,
+        at: usize,
+    ) -> crate::Result<()> {
+        *slot = decode(row, at)?;
+        Ok(())
+    }
+
     /// The error a model whose derive failed returns; such code never compiles.
     pub fn derive_failed() -> crate::Error {
         crate::Error::invalid_query("#[derive(Model)] failed")

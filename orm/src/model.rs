@@ -255,8 +255,8 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Removes this row from the table, soft-delete model or not. Returns whether a row was
     /// deleted.
     fn force_delete<E: Executor>(&self, exec: E) -> impl Future<Output = Result<bool>> + Send {
-        let delete = force_delete_sql(Self::TABLE, Self::COLUMNS, self.primary_key().into_values());
-        let sql = delete.render(exec.dialect());
+        let key = self.primary_key().into_values();
+        let sql = force_delete_sql(Self::TABLE, Self::COLUMNS, key, exec.dialect());
         force_delete_row(exec, sql)
     }
 }
@@ -598,12 +598,18 @@ async fn restore_row<E: Executor>(
     Ok(restored)
 }
 
-/// `DELETE FROM table WHERE <pk> = …`.
-fn force_delete_sql(table: &'static str, columns: &'static [ColumnDef], key: Vec<Value>) -> Delete {
+/// `DELETE FROM table WHERE <pk> = …`, rendered.
+fn force_delete_sql(
+    table: &'static str,
+    columns: &'static [ColumnDef],
+    key: Vec<Value>,
+    dialect: Dialect,
+) -> Result<crate::dialect::RenderedSql> {
     Delete {
         table,
         filter: Some(key_condition(columns, key)),
     }
+    .render(dialect)
 }
 
 /// `Model::force_delete`'s core.

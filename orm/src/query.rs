@@ -166,17 +166,18 @@ impl<M: Model> QuerySet<M> {
     /// Keeps rows matching the condition; several filters are ANDed.
     pub fn filter<C: IntoCondition>(self, condition: impl FnOnce(&M::Columns) -> C) -> Self {
         let node = condition(M::columns()).into_condition().into_node();
-        let mut filtered = self;
-        filtered.query.and(node);
-        filtered
+        self.and(node)
     }
 
     /// Drops rows matching the condition (`AND NOT (…)`).
     pub fn exclude<C: IntoCondition>(self, condition: impl FnOnce(&M::Columns) -> C) -> Self {
         let node = condition(M::columns()).into_condition().into_node();
-        let mut filtered = self;
-        filtered.query.and(Node::Not(Box::new(node)));
-        filtered
+        self.and(Node::Not(Box::new(node)))
+    }
+
+    fn and(mut self, condition: Node) -> Self {
+        self.query.and(condition);
+        self
     }
 
     /// Adds ORDER BY keys: `|p| p.created_at.desc()`, `|p| (p.author_id, p.views.desc())`.
@@ -242,8 +243,7 @@ impl<M: Model> QuerySet<M> {
         selection(M::columns()).push_nodes(&mut columns);
         let sql = self
             .query
-            .aggregate_select(TableDef::of::<M>(), columns)
-            .and_then(|select| select.render(exec.dialect()));
+            .aggregate_sql(TableDef::of::<M>(), columns, exec.dialect());
         run::single(run::fetch(exec, sql), decode_selection::<S>, "an aggregate")
     }
 
@@ -262,42 +262,31 @@ impl<M: Model> QuerySet<M> {
 
     /// Every matching row.
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<M>>> + Send {
-        let sql = self.to_select().render(exec.dialect());
+        let sql = self.query.select_sql(TableDef::of::<M>(), exec.dialect());
         run::all(run::fetch(exec, sql), M::from_row)
     }
 
     /// The first matching row (by primary key when no order is given), if any.
     pub fn first<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Option<M>>> + Send {
-        let sql = self
-            .query
-            .first_select(TableDef::of::<M>())
-            .render(exec.dialect());
+        let sql = self.query.first_sql(TableDef::of::<M>(), exec.dialect());
         run::first(run::fetch(exec, sql), M::from_row)
     }
 
     /// The one matching row: [`Error::NotFound`] if none, [`Error::MultipleRows`] if several.
     pub fn one<E: Executor>(&self, exec: E) -> impl Future<Output = Result<M>> + Send {
-        let mut select = self.to_select();
-        select.limit = Some(2);
-        let sql = select.render(exec.dialect());
+        let sql = self.query.one_sql(TableDef::of::<M>(), exec.dialect());
         run::one(run::fetch(exec, sql), M::from_row, M::TABLE)
     }
 
     /// The number of matching rows.
     pub fn count<E: Executor>(&self, exec: E) -> impl Future<Output = Result<i64>> + Send {
-        let sql = self
-            .query
-            .count_select(TableDef::of::<M>())
-            .render(exec.dialect());
+        let sql = self.query.count_sql(TableDef::of::<M>(), exec.dialect());
         run::single(run::fetch(exec, sql), decode_count, "COUNT(*)")
     }
 
     /// Whether any row matches.
     pub fn exists<E: Executor>(&self, exec: E) -> impl Future<Output = Result<bool>> + Send {
-        let sql = self
-            .query
-            .exists_select(TableDef::of::<M>())
-            .render(exec.dialect());
+        let sql = self.query.exists_sql(TableDef::of::<M>(), exec.dialect());
         any_row(run::fetch(exec, sql))
     }
 
@@ -305,7 +294,7 @@ impl<M: Model> QuerySet<M> {
     ///
     /// The executor stays borrowed until the stream is dropped.
     pub fn stream<'e, E: Executor + 'e>(&self, exec: E) -> BoxStream<'e, Result<M>> {
-        let sql = self.to_select().render(exec.dialect());
+        let sql = self.query.select_sql(TableDef::of::<M>(), exec.dialect());
         decode_stream(run_stream(exec, sql), M::from_row)
     }
 
@@ -320,8 +309,7 @@ impl<M: Model> QuerySet<M> {
         assignments(M::columns()).push_into(&mut sets);
         let sql = self
             .query
-            .update_statement(M::TABLE, M::SOFT_DELETE, sets)
-            .and_then(|update| update.render(exec.dialect()));
+            .update_sql(M::TABLE, M::SOFT_DELETE, sets, exec.dialect());
         run::rows_affected(exec, sql)
     }
 
@@ -355,11 +343,7 @@ impl<M: Model> QuerySet<M> {
     /// The database's plan for this query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN`
     /// elsewhere), one line per plan row.
     pub fn explain<E: Executor>(&self, exec: E) -> impl Future<Output = Result<String>> + Send {
-        let dialect = exec.dialect();
-        let sql = self.to_select().render(dialect).map(|rendered| {
-            let sql = format!("{}{}", dialect.rules().explain_prefix(), rendered.sql);
-            RenderedSql::new(sql, rendered.params)
-        });
+        let sql = self.query.explain_sql(TableDef::of::<M>(), exec.dialect());
         explain_lines(run::fetch(exec, sql))
     }
 }
@@ -442,6 +426,55 @@ impl Query {
             offset: self.offset,
             ..Select::all_columns_of(table.name, table.columns)
         }
+    }
+
+    fn select_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        self.to_select(table).render(dialect)
+    }
+
+    fn first_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        self.first_select(table).render(dialect)
+    }
+
+    /// `one`: two rows at most, enough to tell one from several.
+    fn one_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        let mut select = self.to_select(table);
+        select.limit = Some(2);
+        select.render(dialect)
+    }
+
+    fn count_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        self.count_select(table).render(dialect)
+    }
+
+    fn exists_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        self.exists_select(table).render(dialect)
+    }
+
+    fn aggregate_sql(
+        &self,
+        table: TableDef,
+        columns: Vec<Node>,
+        dialect: Dialect,
+    ) -> Result<RenderedSql> {
+        self.aggregate_select(table, columns)?.render(dialect)
+    }
+
+    fn update_sql(
+        &self,
+        table: &'static str,
+        soft_delete: Option<&'static str>,
+        sets: Vec<Assignment>,
+        dialect: Dialect,
+    ) -> Result<RenderedSql> {
+        self.update_statement(table, soft_delete, sets)?
+            .render(dialect)
+    }
+
+    fn explain_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        let rendered = self.select_sql(table, dialect)?;
+        let sql = format!("{}{}", dialect.rules().explain_prefix(), rendered.sql);
+        Ok(RenderedSql::new(sql, rendered.params))
     }
 
     fn values_select(&self, table: TableDef, columns: Vec<Node>) -> Select {

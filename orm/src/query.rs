@@ -81,7 +81,7 @@ impl<M: Model> Default for QuerySet<M> {
 
 impl<M: Model> QuerySet<M> {
     /// The table of `M`, evaluated while compiling: no code per model (see [`TableDef::of`]).
-    const TABLE: TableDef = TableDef::of::<M>();
+    const TABLE_DEF: TableDef = TableDef::of::<M>();
 
     /// Every row of the table.
     pub fn new() -> Self {
@@ -96,13 +96,13 @@ impl<M: Model> QuerySet<M> {
     /// string is safe: it never causes a syntax error and never injects an operator. Combines
     /// with every other filter and the soft-delete scope.
     pub fn search(mut self, query: &str) -> Self {
-        self.query.search(Self::TABLE, query);
+        self.query.search(Self::TABLE_DEF, query);
         self
     }
 
     /// Orders by relevance to the `search` query, best first.
     pub fn order_by_rank(mut self) -> Self {
-        self.query.order_by_rank(Self::TABLE);
+        self.query.order_by_rank(Self::TABLE_DEF);
         self
     }
 
@@ -111,7 +111,7 @@ impl<M: Model> QuerySet<M> {
     pub fn with_rank(self) -> WithExtra<M, f64> {
         let node = self
             .query
-            .search_part(Self::TABLE, "with_rank", SearchPart::Rank);
+            .search_part(Self::TABLE_DEF, "with_rank", SearchPart::Rank);
         WithExtra::new(self, node)
     }
 
@@ -128,7 +128,7 @@ impl<M: Model> QuerySet<M> {
             start: start.to_owned(),
             end: end.to_owned(),
         };
-        let node = self.query.search_part(Self::TABLE, "highlight", part);
+        let node = self.query.search_part(Self::TABLE_DEF, "highlight", part);
         WithExtra::new(self, node)
     }
 
@@ -148,7 +148,7 @@ impl<M: Model> QuerySet<M> {
             end: end.to_owned(),
             words,
         };
-        let node = self.query.search_part(Self::TABLE, "snippet", part);
+        let node = self.query.search_part(Self::TABLE_DEF, "snippet", part);
         WithExtra::new(self, node)
     }
 
@@ -220,7 +220,7 @@ impl<M: Model> QuerySet<M> {
     ) -> ValuesQuery<M, S> {
         let mut columns = Vec::with_capacity(S::WIDTH);
         selection(M::columns()).push_nodes(&mut columns);
-        ValuesQuery::new(self.query.values_select(Self::TABLE, columns))
+        ValuesQuery::new(self.query.values_select(Self::TABLE_DEF, columns))
     }
 
     /// Per-group values after [`QuerySet::group_by`]: `annotate(|p| (p.author_id, count()))`.
@@ -244,13 +244,13 @@ impl<M: Model> QuerySet<M> {
         selection(M::columns()).push_nodes(&mut columns);
         let sql = self
             .query
-            .aggregate_sql(Self::TABLE, columns, exec.dialect());
+            .aggregate_sql(Self::TABLE_DEF, columns, exec.dialect());
         run::single(run::fetch(exec, sql), decode_selection::<S>, "an aggregate")
     }
 
     /// The SELECT this query runs.
     pub fn to_select(&self) -> Select {
-        self.query.to_select(Self::TABLE)
+        self.query.to_select(Self::TABLE_DEF)
     }
 
     /// The SQL and parameters this query runs on `dialect`.
@@ -263,31 +263,31 @@ impl<M: Model> QuerySet<M> {
 
     /// Every matching row.
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<M>>> + Send {
-        let sql = self.query.select_sql(Self::TABLE, exec.dialect());
+        let sql = self.query.select_sql(Self::TABLE_DEF, exec.dialect());
         run::all(run::fetch(exec, sql), M::from_row)
     }
 
     /// The first matching row (by primary key when no order is given), if any.
     pub fn first<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Option<M>>> + Send {
-        let sql = self.query.first_sql(Self::TABLE, exec.dialect());
+        let sql = self.query.first_sql(Self::TABLE_DEF, exec.dialect());
         run::first(run::fetch(exec, sql), M::from_row)
     }
 
     /// The one matching row: [`Error::NotFound`] if none, [`Error::MultipleRows`] if several.
     pub fn one<E: Executor>(&self, exec: E) -> impl Future<Output = Result<M>> + Send {
-        let sql = self.query.one_sql(Self::TABLE, exec.dialect());
+        let sql = self.query.one_sql(Self::TABLE_DEF, exec.dialect());
         run::one(run::fetch(exec, sql), M::from_row, M::TABLE)
     }
 
     /// The number of matching rows.
     pub fn count<E: Executor>(&self, exec: E) -> impl Future<Output = Result<i64>> + Send {
-        let sql = self.query.count_sql(Self::TABLE, exec.dialect());
+        let sql = self.query.count_sql(Self::TABLE_DEF, exec.dialect());
         run::single(run::fetch(exec, sql), decode_count, "COUNT(*)")
     }
 
     /// Whether any row matches.
     pub fn exists<E: Executor>(&self, exec: E) -> impl Future<Output = Result<bool>> + Send {
-        let sql = self.query.exists_sql(Self::TABLE, exec.dialect());
+        let sql = self.query.exists_sql(Self::TABLE_DEF, exec.dialect());
         any_row(run::fetch(exec, sql))
     }
 
@@ -295,7 +295,7 @@ impl<M: Model> QuerySet<M> {
     ///
     /// The executor stays borrowed until the stream is dropped.
     pub fn stream<'e, E: Executor + 'e>(&self, exec: E) -> BoxStream<'e, Result<M>> {
-        let sql = self.query.select_sql(Self::TABLE, exec.dialect());
+        let sql = self.query.select_sql(Self::TABLE_DEF, exec.dialect());
         decode_stream(run_stream(exec, sql), M::from_row)
     }
 
@@ -344,7 +344,7 @@ impl<M: Model> QuerySet<M> {
     /// The database's plan for this query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN`
     /// elsewhere), one line per plan row.
     pub fn explain<E: Executor>(&self, exec: E) -> impl Future<Output = Result<String>> + Send {
-        let sql = self.query.explain_sql(Self::TABLE, exec.dialect());
+        let sql = self.query.explain_sql(Self::TABLE_DEF, exec.dialect());
         explain_lines(run::fetch(exec, sql))
     }
 }

@@ -411,12 +411,8 @@ numeric!(i16, i32, i64, f32, f64);
 macro_rules! operand_methods {
     () => {
         fn compare(self, op: CmpOp, rhs: impl IntoExpr<T>) -> Expr<bool> {
-            Expr::from_node(Node::Compare {
-                op,
-                lhs: self.into_expr().node.boxed(),
-                rhs: rhs.into_expr().node.boxed(),
-                ty: T::SQL_TYPE,
-            })
+            let lhs = self.into_expr().node;
+            compare_nodes(op, lhs, rhs.into_expr().node, T::SQL_TYPE)
         }
 
         /// `self = rhs` (case-sensitive for text on every backend).
@@ -472,23 +468,8 @@ macro_rules! operand_methods {
         }
 
         fn in_list(self, values: impl InList<T>, negated: bool) -> Expr<bool> {
-            let expr = self.into_expr().node.boxed();
-            match values.into_in_list() {
-                InListArg::Values(values) if values.is_empty() => {
-                    Expr::from_node(Node::Bool(negated))
-                }
-                InListArg::Values(values) => Expr::from_node(Node::InList {
-                    expr,
-                    values,
-                    ty: T::SQL_TYPE,
-                    negated,
-                }),
-                InListArg::Subquery(select) => Expr::from_node(Node::InSubquery {
-                    expr,
-                    select: Box::new(select),
-                    negated,
-                }),
-            }
+            let expr = self.into_expr().node;
+            in_list_node(expr, values.into_in_list(), T::SQL_TYPE, negated)
         }
 
         /// `self IS NULL`.
@@ -528,12 +509,7 @@ macro_rules! operand_methods {
 macro_rules! text_methods {
     () => {
         fn like(self, needle: &str, kind: LikeKind, case_insensitive: bool) -> Expr<bool> {
-            Expr::from_node(Node::Like {
-                expr: self.into_expr().node.boxed(),
-                needle: needle.to_owned(),
-                kind,
-                case_insensitive,
-            })
+            like_node(self.into_expr().node, needle, kind, case_insensitive)
         }
 
         /// The text contains `needle` (case-sensitive; `%` and `_` match themselves).
@@ -571,6 +547,45 @@ macro_rules! text_methods {
             self.like(other, LikeKind::Exact, true)
         }
     };
+}
+
+// The node builders behind the methods above, compiled once rather than per column type and
+// model: the methods of `Column<M, T>` are instantiated for every model.
+
+fn compare_nodes(op: CmpOp, lhs: Node, rhs: Node, ty: SqlType) -> Expr<bool> {
+    Expr::from_node(Node::Compare {
+        op,
+        lhs: lhs.boxed(),
+        rhs: rhs.boxed(),
+        ty,
+    })
+}
+
+fn in_list_node(expr: Node, values: InListArg, ty: SqlType, negated: bool) -> Expr<bool> {
+    let expr = expr.boxed();
+    match values {
+        InListArg::Values(values) if values.is_empty() => Expr::from_node(Node::Bool(negated)),
+        InListArg::Values(values) => Expr::from_node(Node::InList {
+            expr,
+            values,
+            ty,
+            negated,
+        }),
+        InListArg::Subquery(select) => Expr::from_node(Node::InSubquery {
+            expr,
+            select: Box::new(select),
+            negated,
+        }),
+    }
+}
+
+fn like_node(expr: Node, needle: &str, kind: LikeKind, case_insensitive: bool) -> Expr<bool> {
+    Expr::from_node(Node::Like {
+        expr: expr.boxed(),
+        needle: needle.to_owned(),
+        kind,
+        case_insensitive,
+    })
 }
 
 impl<M, T: FieldType> Column<M, T> {

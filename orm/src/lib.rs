@@ -57,6 +57,7 @@ mod field;
 pub mod json;
 mod model;
 mod query;
+mod run;
 pub mod schema;
 pub mod search;
 mod select;
@@ -100,6 +101,18 @@ pub mod __private {
     pub use crate::model::ColumnDef;
     pub use crate::search::{SearchColumn, SearchDef};
     pub use crate::value::Value;
+
+    /// Sets `slot` from column `at` of `row` with `decode`: the arms of a derived
+    /// `Model::set_column`, one copy per field type rather than per model.
+    pub fn set_field<T>(
+        slot: &mut T,
+        decode: fn(&crate::Row, usize) -> crate::Result<T>,
+        row: &crate::Row,
+        at: usize,
+    ) -> crate::Result<()> {
+        *slot = decode(row, at)?;
+        Ok(())
+    }
 
     /// The error a model whose derive failed returns; such code never compiles.
     pub fn derive_failed() -> crate::Error {

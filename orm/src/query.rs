@@ -1,6 +1,7 @@
 //! `QuerySet<M>`: a lazy, chainable query over one model. Builders only change data; terminal
 //! methods render through the executor's dialect and run.
 
+use std::future::Future;
 use std::marker::PhantomData;
 
 use futures_core::stream::BoxStream;
@@ -8,9 +9,10 @@ use futures_util::StreamExt;
 
 use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
-use crate::exec::Executor;
+use crate::exec::{Executor, Row};
 use crate::expr::{Assignment, Column, IntoAssignments, IntoCondition, IntoOrder, Node, Order};
-use crate::model::{Model, live, soft_delete_column, soft_delete_now};
+use crate::model::{Model, TableDef, live, soft_delete_column_of, soft_delete_now};
+use crate::run;
 use crate::search::{SearchPart, WithExtra, search_node};
 use crate::select::Selection;
 use crate::stmt::{Delete, Select, Source, Update};
@@ -38,6 +40,14 @@ use crate::values::ValuesQuery;
 /// ```
 #[must_use = "a QuerySet does nothing until a terminal method runs it"]
 pub struct QuerySet<M: Model> {
+    query: Query,
+    _model: PhantomData<fn() -> M>,
+}
+
+/// The state of a [`QuerySet`], which has no model type in it: the code that turns it into
+/// statements is compiled once, not once per model.
+#[derive(Clone)]
+struct Query {
     filter: Option<Node>,
     scope: Scope,
     search: Option<String>,
@@ -46,20 +56,12 @@ pub struct QuerySet<M: Model> {
     limit: Option<u64>,
     offset: Option<u64>,
     distinct: bool,
-    _model: PhantomData<fn() -> M>,
 }
 
 impl<M: Model> Clone for QuerySet<M> {
     fn clone(&self) -> Self {
         QuerySet {
-            filter: self.filter.clone(),
-            scope: self.scope,
-            search: self.search.clone(),
-            group_by: self.group_by.clone(),
-            order: self.order.clone(),
-            limit: self.limit,
-            offset: self.offset,
-            distinct: self.distinct,
+            query: self.query.clone(),
             _model: PhantomData,
         }
     }
@@ -67,14 +69,7 @@ impl<M: Model> Clone for QuerySet<M> {
 
 impl<M: Model> std::fmt::Debug for QuerySet<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QuerySet")
-            .field("table", &M::TABLE)
-            .field("filter", &self.filter)
-            .field("order", &self.order)
-            .field("limit", &self.limit)
-            .field("offset", &self.offset)
-            .field("distinct", &self.distinct)
-            .finish()
+        self.query.debug(M::TABLE, f)
     }
 }
 
@@ -85,17 +80,13 @@ impl<M: Model> Default for QuerySet<M> {
 }
 
 impl<M: Model> QuerySet<M> {
+    /// The table of `M`, evaluated while compiling: no code per model (see [`TableDef::of`]).
+    const TABLE_DEF: TableDef = TableDef::of::<M>();
+
     /// Every row of the table.
     pub fn new() -> Self {
         QuerySet {
-            filter: None,
-            scope: Scope::Live,
-            search: None,
-            group_by: Vec::new(),
-            order: Vec::new(),
-            limit: None,
-            offset: None,
-            distinct: false,
+            query: Query::new(),
             _model: PhantomData,
         }
     }
@@ -105,31 +96,22 @@ impl<M: Model> QuerySet<M> {
     /// string is safe: it never causes a syntax error and never injects an operator. Combines
     /// with every other filter and the soft-delete scope.
     pub fn search(mut self, query: &str) -> Self {
-        self.search = Some(query.to_owned());
-        self.and(search_node::<M>(query, SearchPart::Matches))
-    }
-
-    fn search_part(&self, what: &str, part: SearchPart) -> Node {
-        match &self.search {
-            Some(query) => search_node::<M>(query, part),
-            None => Node::Invalid(format!("{what} needs search(…) first")),
-        }
+        self.query.search(Self::TABLE_DEF, query);
+        self
     }
 
     /// Orders by relevance to the `search` query, best first.
     pub fn order_by_rank(mut self) -> Self {
-        let node = self.search_part("order_by_rank", SearchPart::Rank);
-        self.order.push(Order {
-            node,
-            descending: true,
-        });
+        self.query.order_by_rank(Self::TABLE_DEF);
         self
     }
 
     /// Each row with its relevance to the `search` query as `f64`, higher is better on every
     /// backend (the scales differ: bm25, ts_rank, MySQL's score).
     pub fn with_rank(self) -> WithExtra<M, f64> {
-        let node = self.search_part("with_rank", SearchPart::Rank);
+        let node = self
+            .query
+            .search_part(Self::TABLE_DEF, "with_rank", SearchPart::Rank);
         WithExtra::new(self, node)
     }
 
@@ -146,7 +128,7 @@ impl<M: Model> QuerySet<M> {
             start: start.to_owned(),
             end: end.to_owned(),
         };
-        let node = self.search_part("highlight", part);
+        let node = self.query.search_part(Self::TABLE_DEF, "highlight", part);
         WithExtra::new(self, node)
     }
 
@@ -166,31 +148,19 @@ impl<M: Model> QuerySet<M> {
             end: end.to_owned(),
             words,
         };
-        let node = self.search_part("snippet", part);
+        let node = self.query.search_part(Self::TABLE_DEF, "snippet", part);
         WithExtra::new(self, node)
     }
 
     /// Also returns soft-deleted rows.
     pub fn with_deleted(mut self) -> Self {
-        self.scope = Scope::WithDeleted;
+        self.query.scope = Scope::WithDeleted;
         self
     }
 
     /// Returns only soft-deleted rows.
     pub fn only_deleted(mut self) -> Self {
-        self.scope = Scope::OnlyDeleted;
-        self
-    }
-
-    pub(crate) fn and_node(self, condition: Node) -> Self {
-        self.and(condition)
-    }
-
-    fn and(mut self, condition: Node) -> Self {
-        self.filter = Some(match self.filter.take() {
-            None => condition,
-            Some(prev) => Node::And(Box::new(prev), Box::new(condition)),
-        });
+        self.query.scope = Scope::OnlyDeleted;
         self
     }
 
@@ -206,34 +176,39 @@ impl<M: Model> QuerySet<M> {
         self.and(Node::Not(Box::new(node)))
     }
 
+    fn and(mut self, condition: Node) -> Self {
+        self.query.and(condition);
+        self
+    }
+
     /// Adds ORDER BY keys: `|p| p.created_at.desc()`, `|p| (p.author_id, p.views.desc())`.
     pub fn order_by<O: IntoOrder>(mut self, keys: impl FnOnce(&M::Columns) -> O) -> Self {
-        keys(M::columns()).push_into(&mut self.order);
+        keys(M::columns()).push_into(&mut self.query.order);
         self
     }
 
     /// At most `n` rows.
     pub fn limit(mut self, n: u64) -> Self {
-        self.limit = Some(n);
+        self.query.limit = Some(n);
         self
     }
 
     /// Skips the first `n` rows.
     pub fn offset(mut self, n: u64) -> Self {
-        self.offset = Some(n);
+        self.query.offset = Some(n);
         self
     }
 
     /// `SELECT DISTINCT`.
     pub fn distinct(mut self) -> Self {
-        self.distinct = true;
+        self.query.distinct = true;
         self
     }
 
     /// Groups rows by one or several columns, for [`QuerySet::annotate`]:
     /// `group_by(|p| p.author_id)` or `group_by(|p| (p.author_id, p.published))`.
     pub fn group_by<S: Selection>(mut self, keys: impl FnOnce(&M::Columns) -> S) -> Self {
-        keys(M::columns()).push_nodes(&mut self.group_by);
+        keys(M::columns()).push_nodes(&mut self.query.group_by);
         self
     }
 
@@ -245,10 +220,7 @@ impl<M: Model> QuerySet<M> {
     ) -> ValuesQuery<M, S> {
         let mut columns = Vec::with_capacity(S::WIDTH);
         selection(M::columns()).push_nodes(&mut columns);
-        ValuesQuery::new(Select {
-            columns,
-            ..self.to_select()
-        })
+        ValuesQuery::new(self.query.values_select(Self::TABLE_DEF, columns))
     }
 
     /// Per-group values after [`QuerySet::group_by`]: `annotate(|p| (p.author_id, count()))`.
@@ -263,41 +235,175 @@ impl<M: Model> QuerySet<M> {
     /// Aggregates over every matching row:
     /// `aggregate(&db, |p| (count(), sum(p.views), avg(p.rating)))` → `(i64, Option<i64>,
     /// Option<f64>)`, the same types on every backend. With no rows: count 0, the others `None`.
-    pub async fn aggregate<S: Selection, E: Executor>(
+    pub fn aggregate<S: Selection, E: Executor>(
         &self,
-        mut exec: E,
+        exec: E,
         selection: impl FnOnce(&M::Columns) -> S,
-    ) -> Result<S::Output> {
-        if !self.group_by.is_empty() {
-            return Err(Error::invalid_query(
-                "aggregate() after group_by: use annotate() for per-group values, or count() for the number of groups",
-            ));
-        }
+    ) -> impl Future<Output = Result<S::Output>> + Send {
         let mut columns = Vec::with_capacity(S::WIDTH);
         selection(M::columns()).push_nodes(&mut columns);
-        let select = if self.distinct || self.limit.is_some() || self.offset.is_some() {
-            Select {
-                from: Source::Subquery(Box::new(self.to_select())),
-                columns,
-                ..Select::new(M::TABLE)
-            }
-        } else {
-            Select {
-                columns,
-                filter: self.scoped_filter(),
-                ..Select::new(M::TABLE)
-            }
-        };
-        let rows = exec.fetch_all_rows(select.render(exec.dialect())?).await?;
-        let row = rows
-            .first()
-            .ok_or_else(|| Error::invalid_query("an aggregate returned no row"))?;
-        S::decode(row, 0)
+        let sql = self
+            .query
+            .aggregate_sql(Self::TABLE_DEF, columns, exec.dialect());
+        run::single(run::fetch(exec, sql), decode_selection::<S>, "an aggregate")
+    }
+
+    /// The SELECT this query runs.
+    pub fn to_select(&self) -> Select {
+        self.query.to_select(Self::TABLE_DEF)
+    }
+
+    /// The SQL and parameters this query runs on `dialect`.
+    pub fn to_sql(&self, dialect: Dialect) -> (String, Vec<Value>) {
+        match self.to_select().render(dialect) {
+            Ok(r) => (r.sql, r.params),
+            Err(e) => (format!("/* {e} */"), Vec::new()),
+        }
+    }
+
+    /// Every matching row.
+    pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<M>>> + Send {
+        let sql = self.query.select_sql(Self::TABLE_DEF, exec.dialect());
+        run::all(run::fetch(exec, sql), M::from_row)
+    }
+
+    /// The first matching row (by primary key when no order is given), if any.
+    pub fn first<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Option<M>>> + Send {
+        let sql = self.query.first_sql(Self::TABLE_DEF, exec.dialect());
+        run::first(run::fetch(exec, sql), M::from_row)
+    }
+
+    /// The one matching row: [`Error::NotFound`] if none, [`Error::MultipleRows`] if several.
+    pub fn one<E: Executor>(&self, exec: E) -> impl Future<Output = Result<M>> + Send {
+        let sql = self.query.one_sql(Self::TABLE_DEF, exec.dialect());
+        run::one(run::fetch(exec, sql), M::from_row, M::TABLE)
+    }
+
+    /// The number of matching rows.
+    pub fn count<E: Executor>(&self, exec: E) -> impl Future<Output = Result<i64>> + Send {
+        let sql = self.query.count_sql(Self::TABLE_DEF, exec.dialect());
+        run::single(run::fetch(exec, sql), decode_count, "COUNT(*)")
+    }
+
+    /// Whether any row matches.
+    pub fn exists<E: Executor>(&self, exec: E) -> impl Future<Output = Result<bool>> + Send {
+        let sql = self.query.exists_sql(Self::TABLE_DEF, exec.dialect());
+        any_row(run::fetch(exec, sql))
+    }
+
+    /// The matching rows as a stream: each arrives as the database sends it, in constant memory.
+    ///
+    /// The executor stays borrowed until the stream is dropped.
+    pub fn stream<'e, E: Executor + 'e>(&self, exec: E) -> BoxStream<'e, Result<M>> {
+        let sql = self.query.select_sql(Self::TABLE_DEF, exec.dialect());
+        decode_stream(run_stream(exec, sql), M::from_row)
+    }
+
+    /// Updates every matching row: `update(&db, |p| p.views.set(p.views + 1))`. Returns the
+    /// number of rows matched.
+    pub fn update<A: IntoAssignments, E: Executor>(
+        &self,
+        exec: E,
+        assignments: impl FnOnce(&M::Columns) -> A,
+    ) -> impl Future<Output = Result<u64>> + Send {
+        let mut sets: Vec<Assignment> = Vec::new();
+        assignments(M::columns()).push_into(&mut sets);
+        let sql = self
+            .query
+            .update_sql(M::TABLE, M::SOFT_DELETE, sets, exec.dialect());
+        run::rows_affected(exec, sql)
+    }
+
+    /// Deletes every matching row; on a soft-delete model, sets the deletion time of the
+    /// matching live rows instead. Returns the number deleted.
+    pub fn delete<E: Executor>(&self, exec: E) -> impl Future<Output = Result<u64>> + Send {
+        let sql = self
+            .query
+            .delete_statement(M::TABLE, M::SOFT_DELETE, exec.dialect());
+        run::rows_affected(exec, sql)
+    }
+
+    /// Brings back the matching soft-deleted rows. Returns the number restored;
+    /// [`Error::InvalidQuery`] on a model without soft deletes.
+    pub fn restore<E: Executor>(&self, exec: E) -> impl Future<Output = Result<u64>> + Send {
+        let sql = self
+            .query
+            .restore_statement(M::TABLE, M::SOFT_DELETE, exec.dialect());
+        run::rows_affected(exec, sql)
+    }
+
+    /// Removes the matching rows from the table (in the query's scope: live rows unless
+    /// `with_deleted` / `only_deleted`). Returns the number removed.
+    pub fn force_delete<E: Executor>(&self, exec: E) -> impl Future<Output = Result<u64>> + Send {
+        let sql = self
+            .query
+            .force_delete_statement(M::TABLE, M::SOFT_DELETE, exec.dialect());
+        run::rows_affected(exec, sql)
+    }
+
+    /// The database's plan for this query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN`
+    /// elsewhere), one line per plan row.
+    pub fn explain<E: Executor>(&self, exec: E) -> impl Future<Output = Result<String>> + Send {
+        let sql = self.query.explain_sql(Self::TABLE_DEF, exec.dialect());
+        explain_lines(run::fetch(exec, sql))
+    }
+}
+
+impl Query {
+    fn new() -> Query {
+        Query {
+            filter: None,
+            scope: Scope::Live,
+            search: None,
+            group_by: Vec::new(),
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            distinct: false,
+        }
+    }
+
+    fn debug(&self, table: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuerySet")
+            .field("table", &table)
+            .field("filter", &self.filter)
+            .field("order", &self.order)
+            .field("limit", &self.limit)
+            .field("offset", &self.offset)
+            .field("distinct", &self.distinct)
+            .finish()
+    }
+
+    fn and(&mut self, condition: Node) {
+        self.filter = Some(match self.filter.take() {
+            None => condition,
+            Some(prev) => Node::And(Box::new(prev), Box::new(condition)),
+        });
+    }
+
+    fn search(&mut self, table: TableDef, query: &str) {
+        self.search = Some(query.to_owned());
+        self.and(search_node(table, query, SearchPart::Matches));
+    }
+
+    fn search_part(&self, table: TableDef, what: &str, part: SearchPart) -> Node {
+        match &self.search {
+            Some(query) => search_node(table, query, part),
+            None => Node::Invalid(format!("{what} needs search(…) first")),
+        }
+    }
+
+    fn order_by_rank(&mut self, table: TableDef) {
+        let node = self.search_part(table, "order_by_rank", SearchPart::Rank);
+        self.order.push(Order {
+            node,
+            descending: true,
+        });
     }
 
     /// The WHERE condition every statement of this query uses.
-    pub(crate) fn scoped_filter(&self) -> Option<Node> {
-        let scope = match (M::SOFT_DELETE, self.scope) {
+    fn scoped_filter(&self, soft_delete: Option<&'static str>) -> Option<Node> {
+        let scope = match (soft_delete, self.scope) {
             (Some(column), Scope::Live) => Some(live(column)),
             (Some(column), Scope::OnlyDeleted) => Some(Node::Not(Box::new(live(column)))),
             // Nothing is ever soft-deleted in a model without soft deletes.
@@ -310,67 +416,123 @@ impl<M: Model> QuerySet<M> {
         }
     }
 
-    /// The SELECT this query runs.
-    pub fn to_select(&self) -> Select {
+    /// The SELECT of every column this query runs.
+    fn to_select(&self, table: TableDef) -> Select {
         Select {
             distinct: self.distinct,
-            filter: self.scoped_filter(),
+            filter: self.scoped_filter(table.soft_delete),
             group_by: self.group_by.clone(),
             order: self.order.clone(),
             limit: self.limit,
             offset: self.offset,
-            ..Select::all_columns::<M>()
+            ..Select::all_columns_of(table.name, table.columns)
         }
     }
 
-    /// The SQL and parameters this query runs on `dialect`.
-    pub fn to_sql(&self, dialect: Dialect) -> (String, Vec<Value>) {
-        match self.to_select().render(dialect) {
-            Ok(r) => (r.sql, r.params),
-            Err(e) => (format!("/* {e} */"), Vec::new()),
+    fn select_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        self.to_select(table).render(dialect)
+    }
+
+    fn first_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        self.first_select(table).render(dialect)
+    }
+
+    /// `one`: two rows at most, enough to tell one from several.
+    fn one_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        let mut select = self.to_select(table);
+        select.limit = Some(2);
+        select.render(dialect)
+    }
+
+    fn count_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        self.count_select(table).render(dialect)
+    }
+
+    fn exists_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        self.exists_select(table).render(dialect)
+    }
+
+    fn aggregate_sql(
+        &self,
+        table: TableDef,
+        columns: Vec<Node>,
+        dialect: Dialect,
+    ) -> Result<RenderedSql> {
+        self.aggregate_select(table, columns)?.render(dialect)
+    }
+
+    fn update_sql(
+        &self,
+        table: &'static str,
+        soft_delete: Option<&'static str>,
+        sets: Vec<Assignment>,
+        dialect: Dialect,
+    ) -> Result<RenderedSql> {
+        self.update_statement(table, soft_delete, sets)?
+            .render(dialect)
+    }
+
+    fn explain_sql(&self, table: TableDef, dialect: Dialect) -> Result<RenderedSql> {
+        let rendered = self.select_sql(table, dialect)?;
+        let sql = format!("{}{}", dialect.rules().explain_prefix(), rendered.sql);
+        Ok(RenderedSql::new(sql, rendered.params))
+    }
+
+    fn values_select(&self, table: TableDef, columns: Vec<Node>) -> Select {
+        Select {
+            columns,
+            ..self.to_select(table)
         }
     }
 
-    /// Every matching row.
-    pub async fn all<E: Executor>(&self, mut exec: E) -> Result<Vec<M>> {
-        let rendered = self.to_select().render(exec.dialect())?;
-        let rows = exec.fetch_all_rows(rendered).await?;
-        rows.iter().map(M::from_row).collect()
-    }
-
-    /// The first matching row (by primary key when no order is given), if any.
-    pub async fn first<E: Executor>(&self, exec: E) -> Result<Option<M>> {
-        let mut query = self.clone().limit(1);
-        if query.order.is_empty() {
-            for column in M::COLUMNS.iter().filter(|c| c.primary_key) {
-                query.order.push(Order {
-                    node: Node::Column(column.name),
-                    descending: false,
-                });
+    /// `first`: one row, ordered by the primary key when no order is given.
+    fn first_select(&self, table: TableDef) -> Select {
+        let mut select = self.to_select(table);
+        select.limit = Some(1);
+        if select.order.is_empty() {
+            for column in table.columns {
+                if column.primary_key {
+                    select.order.push(Order {
+                        node: Node::Column(column.name),
+                        descending: false,
+                    });
+                }
             }
         }
-        Ok(query.all(exec).await?.into_iter().next())
+        select
     }
 
-    /// The one matching row: [`Error::NotFound`] if none, [`Error::MultipleRows`] if several.
-    pub async fn one<E: Executor>(&self, exec: E) -> Result<M> {
-        let mut rows = self.clone().limit(2).all(exec).await?.into_iter();
-        match (rows.next(), rows.next()) {
-            (Some(row), None) => Ok(row),
-            (None, _) => Err(Error::NotFound { table: M::TABLE }),
-            (Some(_), Some(_)) => Err(Error::MultipleRows { table: M::TABLE }),
+    fn aggregate_select(&self, table: TableDef, columns: Vec<Node>) -> Result<Select> {
+        if !self.group_by.is_empty() {
+            return Err(Error::invalid_query(
+                "aggregate() after group_by: use annotate() for per-group values, or count() for the number of groups",
+            ));
         }
+        Ok(
+            if self.distinct || self.limit.is_some() || self.offset.is_some() {
+                Select {
+                    from: Source::Subquery(Box::new(self.to_select(table))),
+                    columns,
+                    ..Select::new(table.name)
+                }
+            } else {
+                Select {
+                    columns,
+                    filter: self.scoped_filter(table.soft_delete),
+                    ..Select::new(table.name)
+                }
+            },
+        )
     }
 
-    /// The number of matching rows.
-    pub async fn count<E: Executor>(&self, mut exec: E) -> Result<i64> {
+    fn count_select(&self, table: TableDef) -> Select {
         let count = crate::select::count().into_node();
-        let select = if self.distinct
+        if self.distinct
             || !self.group_by.is_empty()
             || self.limit.is_some()
             || self.offset.is_some()
         {
-            let mut inner = self.to_select();
+            let mut inner = self.to_select(table);
             if !self.group_by.is_empty() {
                 // One row per group: select only the keys.
                 inner.columns = self.group_by.clone();
@@ -378,47 +540,25 @@ impl<M: Model> QuerySet<M> {
             Select {
                 from: Source::Subquery(Box::new(inner)),
                 columns: vec![count],
-                ..Select::new(M::TABLE)
+                ..Select::new(table.name)
             }
         } else {
             Select {
                 columns: vec![count],
-                filter: self.scoped_filter(),
-                ..Select::new(M::TABLE)
+                filter: self.scoped_filter(table.soft_delete),
+                ..Select::new(table.name)
             }
-        };
-        let rows = exec.fetch_all_rows(select.render(exec.dialect())?).await?;
-        let row = rows
-            .first()
-            .ok_or_else(|| Error::invalid_query("COUNT(*) returned no row"))?;
-        <i64 as crate::field::FieldType>::decode(row, 0)
+        }
     }
 
-    /// Whether any row matches.
-    pub async fn exists<E: Executor>(&self, mut exec: E) -> Result<bool> {
-        let select = Select {
+    fn exists_select(&self, table: TableDef) -> Select {
+        Select {
             columns: vec![Node::Bool(true)],
-            filter: self.scoped_filter(),
+            filter: self.scoped_filter(table.soft_delete),
             limit: Some(1),
             offset: self.offset,
-            ..Select::new(M::TABLE)
-        };
-        let rows = exec.fetch_all_rows(select.render(exec.dialect())?).await?;
-        Ok(!rows.is_empty())
-    }
-
-    /// The matching rows as a stream: each arrives as the database sends it, in constant memory.
-    ///
-    /// The executor stays borrowed until the stream is dropped.
-    pub fn stream<'e, E: Executor + 'e>(&self, exec: E) -> BoxStream<'e, Result<M>> {
-        let rendered = match self.to_select().render(exec.dialect()) {
-            Ok(r) => r,
-            Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e) })),
-        };
-        Box::pin(
-            exec.fetch_rows(rendered)
-                .map(|row| row.and_then(|r| M::from_row(&r))),
-        )
+            ..Select::new(table.name)
+        }
     }
 
     fn reject_slicing(&self, what: &str) -> Result<()> {
@@ -431,55 +571,55 @@ impl<M: Model> QuerySet<M> {
         Ok(())
     }
 
-    /// Updates every matching row: `update(&db, |p| p.views.set(p.views + 1))`. Returns the
-    /// number of rows matched.
-    pub async fn update<A: IntoAssignments, E: Executor>(
+    fn update_statement(
         &self,
-        mut exec: E,
-        assignments: impl FnOnce(&M::Columns) -> A,
-    ) -> Result<u64> {
+        table: &'static str,
+        soft_delete: Option<&'static str>,
+        sets: Vec<Assignment>,
+    ) -> Result<Update> {
         self.reject_slicing("update")?;
-        let mut sets: Vec<Assignment> = Vec::new();
-        assignments(M::columns()).push_into(&mut sets);
-        let update = Update {
-            table: M::TABLE,
-            sets: sets.into_iter().map(|a| (a.column, a.value)).collect(),
-            filter: self.scoped_filter(),
-        };
-        if update.sets.is_empty() {
+        let mut pairs = Vec::with_capacity(sets.len());
+        for assignment in sets {
+            pairs.push((assignment.column, assignment.value));
+        }
+        if pairs.is_empty() {
             return Err(Error::invalid_query("update needs at least one assignment"));
         }
-        Ok(exec
-            .execute_sql(update.render(exec.dialect())?)
-            .await?
-            .rows_affected)
+        Ok(Update {
+            table,
+            sets: pairs,
+            filter: self.scoped_filter(soft_delete),
+        })
     }
 
-    /// Deletes every matching row; on a soft-delete model, sets the deletion time of the
-    /// matching live rows instead. Returns the number deleted.
-    pub async fn delete<E: Executor>(&self, mut exec: E) -> Result<u64> {
+    fn delete_statement(
+        &self,
+        table: &'static str,
+        soft_delete: Option<&'static str>,
+        dialect: Dialect,
+    ) -> Result<RenderedSql> {
         self.reject_slicing("delete")?;
-        let Some(column) = M::SOFT_DELETE else {
-            return self.force_delete(exec).await;
+        let Some(column) = soft_delete else {
+            return self.force_delete_statement(table, soft_delete, dialect);
         };
-        let update = Update {
-            table: M::TABLE,
+        Update {
+            table,
             sets: vec![(column, Node::Value(Value::DateTime(soft_delete_now())))],
             filter: Some(and_opt(live(column), self.filter.clone())),
-        };
-        Ok(exec
-            .execute_sql(update.render(exec.dialect())?)
-            .await?
-            .rows_affected)
+        }
+        .render(dialect)
     }
 
-    /// Brings back the matching soft-deleted rows. Returns the number restored;
-    /// [`Error::InvalidQuery`] on a model without soft deletes.
-    pub async fn restore<E: Executor>(&self, mut exec: E) -> Result<u64> {
+    fn restore_statement(
+        &self,
+        table: &'static str,
+        soft_delete: Option<&'static str>,
+        dialect: Dialect,
+    ) -> Result<RenderedSql> {
         self.reject_slicing("restore")?;
-        let column = soft_delete_column::<M>("restore")?;
-        let update = Update {
-            table: M::TABLE,
+        let column = soft_delete_column_of(table, soft_delete, "restore")?;
+        Update {
+            table,
             sets: vec![(
                 column,
                 Node::Value(Value::Null(crate::value::SqlType::DateTime)),
@@ -488,48 +628,70 @@ impl<M: Model> QuerySet<M> {
                 Node::Not(Box::new(live(column))),
                 self.filter.clone(),
             )),
-        };
-        Ok(exec
-            .execute_sql(update.render(exec.dialect())?)
-            .await?
-            .rows_affected)
+        }
+        .render(dialect)
     }
 
-    /// Removes the matching rows from the table (in the query's scope: live rows unless
-    /// `with_deleted` / `only_deleted`). Returns the number removed.
-    pub async fn force_delete<E: Executor>(&self, mut exec: E) -> Result<u64> {
+    fn force_delete_statement(
+        &self,
+        table: &'static str,
+        soft_delete: Option<&'static str>,
+        dialect: Dialect,
+    ) -> Result<RenderedSql> {
         self.reject_slicing("force_delete")?;
-        let delete = Delete {
-            table: M::TABLE,
-            filter: self.scoped_filter(),
-        };
-        Ok(exec
-            .execute_sql(delete.render(exec.dialect())?)
-            .await?
-            .rows_affected)
+        Delete {
+            table,
+            filter: self.scoped_filter(soft_delete),
+        }
+        .render(dialect)
     }
+}
 
-    /// The database's plan for this query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN`
-    /// elsewhere), one line per plan row.
-    pub async fn explain<E: Executor>(&self, mut exec: E) -> Result<String> {
-        let dialect = exec.dialect();
-        let rendered = self.to_select().render(dialect)?;
-        let sql = format!("{}{}", dialect.rules().explain_prefix(), rendered.sql);
-        let rows = exec
-            .fetch_all_rows(RenderedSql::new(sql, rendered.params))
-            .await?;
-        let lines: Vec<String> = rows
-            .iter()
-            .map(|row| {
-                (0..row.len())
-                    .map(|i| row.get_display(i))
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            })
-            .collect();
-        Ok(lines.join("\n"))
+/// Decodes a projection from the start of `row`.
+pub(crate) fn decode_selection<S: Selection>(row: &Row) -> Result<S::Output> {
+    S::decode(row, 0)
+}
+
+fn decode_count(row: &Row) -> Result<i64> {
+    <i64 as crate::field::FieldType>::decode(row, 0)
+}
+
+async fn any_row(rows: impl Future<Output = Result<Vec<Row>>>) -> Result<bool> {
+    Ok(!rows.await?.is_empty())
+}
+
+async fn explain_lines(rows: impl Future<Output = Result<Vec<Row>>>) -> Result<String> {
+    let rows = rows.await?;
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            (0..row.len())
+                .map(|i| row.get_display(i))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect();
+    Ok(lines.join("\n"))
+}
+
+/// The rows of a rendered statement as a stream (a rendering error is its only item).
+pub(crate) fn run_stream<'e, E: Executor + 'e>(
+    exec: E,
+    sql: Result<RenderedSql>,
+) -> BoxStream<'e, Result<Row>> {
+    match sql {
+        Ok(sql) => exec.fetch_rows(sql),
+        Err(e) => Box::pin(futures_util::stream::once(async move { Err(e) })),
     }
+}
+
+/// `rows`, each decoded as it arrives.
+pub(crate) fn decode_stream<'e, T: Send + 'e>(
+    rows: BoxStream<'e, Result<Row>>,
+    decode: fn(&Row) -> Result<T>,
+) -> BoxStream<'e, Result<T>> {
+    Box::pin(rows.map(move |row| row.and_then(|r| decode(&r))))
 }
 
 /// Which rows of a soft-delete model a query sees.

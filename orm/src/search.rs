@@ -4,14 +4,17 @@
 //! that are not part of that syntax only separate words, so no input causes a syntax error in
 //! the backend or an operator the user did not type.
 
+use std::future::Future;
 use std::marker::PhantomData;
 
 use crate::error::Result;
-use crate::exec::Executor;
+use crate::exec::{Executor, Row};
 use crate::expr::Node;
 use crate::field::FieldType;
-use crate::model::Model;
+use crate::model::{Model, TableDef};
 use crate::query::QuerySet;
+use crate::run;
+use crate::stmt::Select;
 
 /// How a model is searched: its `fts(…)` columns with their weights, and the PostgreSQL
 /// text-search configuration.
@@ -178,16 +181,16 @@ pub struct SearchNode {
     pub part: SearchPart,
 }
 
-pub(crate) fn search_node<M: Model>(query: &str, part: SearchPart) -> Node {
-    let Some(def) = M::SEARCH else {
+pub(crate) fn search_node(table: TableDef, query: &str, part: SearchPart) -> Node {
+    let Some(def) = table.search else {
         return Node::Invalid(format!(
             "search needs #[orm(fts(…))] on the model; {} has no searchable columns",
-            M::TABLE
+            table.name
         ));
     };
-    let keys: Vec<_> = M::COLUMNS.iter().filter(|c| c.primary_key).collect();
+    let keys: Vec<_> = table.columns.iter().filter(|c| c.primary_key).collect();
     Node::Search(Box::new(SearchNode {
-        table: M::TABLE,
+        table: table.name,
         key: match keys.as_slice() {
             [key] if key.sql_type.is_integer() => Some(key.name),
             _ => None,
@@ -215,19 +218,31 @@ impl<M: Model, T: FieldType> WithExtra<M, T> {
         }
     }
 
-    /// Every matching row with its value.
-    pub async fn all<E: Executor>(&self, mut exec: E) -> Result<Vec<(M, T)>> {
+    fn select(&self) -> Select {
         let mut select = self.query.to_select();
         select.columns.push(self.extra.clone());
-        let rows = exec.fetch_all_rows(select.render(exec.dialect())?).await?;
-        rows.iter()
-            .map(|row| Ok((M::from_row(row)?, T::decode(row, M::COLUMNS.len())?)))
-            .collect()
+        select
+    }
+
+    /// Every matching row with its value.
+    pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<(M, T)>>> + Send {
+        let sql = self.select().render(exec.dialect());
+        run::all(run::fetch(exec, sql), decode_with_extra::<M, T>)
     }
 
     /// The first matching row with its value, if any.
-    pub async fn first<E: Executor>(&self, exec: E) -> Result<Option<(M, T)>> {
-        let limited = WithExtra::new(self.query.clone().limit(1), self.extra.clone());
-        Ok(limited.all(exec).await?.into_iter().next())
+    pub fn first<E: Executor>(
+        &self,
+        exec: E,
+    ) -> impl Future<Output = Result<Option<(M, T)>>> + Send {
+        let mut select = self.select();
+        select.limit = Some(1);
+        let sql = select.render(exec.dialect());
+        run::first(run::fetch(exec, sql), decode_with_extra::<M, T>)
     }
+}
+
+/// A model row followed by one more value.
+fn decode_with_extra<M: Model, T: FieldType>(row: &Row) -> Result<(M, T)> {
+    Ok((M::from_row(row)?, T::decode(row, M::COLUMNS.len())?))
 }

@@ -56,9 +56,18 @@ impl Select {
 
     /// Every column of `M`, in field order (the order `Model::from_row` reads).
     pub fn all_columns<M: Model>() -> Self {
+        Select::all_columns_of(M::TABLE, M::COLUMNS)
+    }
+
+    /// Every column of `columns`, in order, from `table`.
+    pub(crate) fn all_columns_of(table: &'static str, columns: &[ColumnDef]) -> Self {
+        let mut nodes = Vec::with_capacity(columns.len());
+        for column in columns {
+            nodes.push(Node::Column(column.name));
+        }
         Select {
-            columns: M::COLUMNS.iter().map(|c| Node::Column(c.name)).collect(),
-            ..Select::new(M::TABLE)
+            columns: nodes,
+            ..Select::new(table)
         }
     }
 

@@ -1,16 +1,18 @@
 //! `ValuesQuery<M, S>`: a query that selects typed expressions (projections, grouped
 //! annotations) instead of whole models, and can serve as an `IN (SELECT …)` subquery.
 
+use std::future::Future;
 use std::marker::PhantomData;
 
 use futures_core::stream::BoxStream;
-use futures_util::StreamExt;
 
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::exec::Executor;
 use crate::expr::{InList, InListArg, IntoCondition, IntoOrder, Node};
 use crate::model::Model;
+use crate::query::{decode_selection, decode_stream, run_stream};
+use crate::run;
 use crate::select::Selection;
 use crate::stmt::Select;
 use crate::value::Value;
@@ -111,27 +113,26 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
     }
 
     /// Every row, decoded into `S::Output`.
-    pub async fn all<E: Executor>(&self, mut exec: E) -> Result<Vec<S::Output>> {
-        let rendered = self.select.render(exec.dialect())?;
-        let rows = exec.fetch_all_rows(rendered).await?;
-        rows.iter().map(|row| S::decode(row, 0)).collect()
+    pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<S::Output>>> + Send {
+        let sql = self.select.render(exec.dialect());
+        run::all(run::fetch(exec, sql), decode_selection::<S>)
     }
 
     /// The first row, if any.
-    pub async fn first<E: Executor>(&self, exec: E) -> Result<Option<S::Output>> {
-        Ok(self.clone().limit(1).all(exec).await?.into_iter().next())
+    pub fn first<E: Executor>(
+        &self,
+        exec: E,
+    ) -> impl Future<Output = Result<Option<S::Output>>> + Send {
+        let mut select = self.select.clone();
+        select.limit = Some(1);
+        let sql = select.render(exec.dialect());
+        run::first(run::fetch(exec, sql), decode_selection::<S>)
     }
 
     /// The rows as a stream, each decoded as it arrives.
     pub fn stream<'e, E: Executor + 'e>(&self, exec: E) -> BoxStream<'e, Result<S::Output>> {
-        let rendered = match self.select.render(exec.dialect()) {
-            Ok(r) => r,
-            Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e) })),
-        };
-        Box::pin(
-            exec.fetch_rows(rendered)
-                .map(|row| row.and_then(|r| S::decode(&r, 0))),
-        )
+        let sql = self.select.render(exec.dialect());
+        decode_stream(run_stream(exec, sql), decode_selection::<S>)
     }
 }
 

@@ -1,0 +1,182 @@
+//! The cores of the terminal methods: running rendered statements and decoding their rows.
+//!
+//! Every `async` body here is generic over the executor (`&Db` or `&mut Tx`: two copies in a
+//! program) and at most the decoded type, never over a model's query closures or statement
+//! builders. The model-facing methods are thin shells that read what needs the model type
+//! (`M::TABLE`, `M::COLUMNS`, `values()`, `from_row`), render through non-generic code and hand
+//! over to a core here, so what rustc copies per model stays small (docs/performance.md,
+//! "Compile time").
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::dialect::RenderedSql;
+use crate::error::{Error, Result};
+use crate::exec::{ExecResult, Executor, Row};
+
+/// Runs a rendered statement and collects its rows. A rendering error is returned when the
+/// future is awaited, like any other error of the statement.
+pub(crate) async fn fetch<E: Executor>(mut exec: E, sql: Result<RenderedSql>) -> Result<Vec<Row>> {
+    exec.fetch_all_rows(sql?).await
+}
+
+/// Runs a rendered statement that returns no rows.
+pub(crate) async fn execute<E: Executor>(
+    mut exec: E,
+    sql: Result<RenderedSql>,
+) -> Result<ExecResult> {
+    exec.execute_sql(sql?).await
+}
+
+/// Runs a rendered statement and returns the number of rows it affected.
+pub(crate) async fn rows_affected<E: Executor>(exec: E, sql: Result<RenderedSql>) -> Result<u64> {
+    Ok(execute(exec, sql).await?.rows_affected)
+}
+
+/// Decodes every row with `decode`. A plain loop: an iterator chain here would be copied per
+/// decoded type with all its adapters.
+pub(crate) fn decode_all<T>(rows: &[Row], decode: fn(&Row) -> Result<T>) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(decode(row)?);
+    }
+    Ok(out)
+}
+
+/// Decodes every row with `decode` and shapes the result; the `&str` names the table or
+/// statement in errors.
+type Finish<T, O> = fn(&[Row], fn(&Row) -> Result<T>, &'static str) -> Result<O>;
+
+/// A future that awaits `rows` and then shapes them with `finish`: the only part of a
+/// terminal method that is copied per decoded type. A plain struct rather than an `async fn`,
+/// whose state machine is several times larger in unoptimized builds.
+pub(crate) struct Decoded<F, T, O> {
+    rows: F,
+    decode: fn(&Row) -> Result<T>,
+    finish: Finish<T, O>,
+    /// The table or statement `finish` names in its errors.
+    context: &'static str,
+}
+
+impl<F, T, O> Future for Decoded<F, T, O>
+where
+    F: Future<Output = Result<Vec<Row>>>,
+{
+    type Output = Result<O>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<O>> {
+        // SAFETY: `rows` is structurally pinned: it is reached only through this projection
+        // and never moved out, and `Decoded` implements neither `Drop` nor `Unpin` by hand
+        // (it is `Unpin` exactly when `F` is).
+        let this = unsafe { self.get_unchecked_mut() };
+        let rows = unsafe { Pin::new_unchecked(&mut this.rows) };
+        match rows.poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Ready(Ok(rows)) => Poll::Ready((this.finish)(&rows, this.decode, this.context)),
+        }
+    }
+}
+
+fn decoded<F, T, O>(
+    rows: F,
+    decode: fn(&Row) -> Result<T>,
+    finish: Finish<T, O>,
+    context: &'static str,
+) -> Decoded<F, T, O> {
+    Decoded {
+        rows,
+        decode,
+        finish,
+        context,
+    }
+}
+
+/// Every row of `rows`, decoded.
+pub(crate) fn all<T, F: Future<Output = Result<Vec<Row>>>>(
+    rows: F,
+    decode: fn(&Row) -> Result<T>,
+) -> Decoded<F, T, Vec<T>> {
+    decoded(rows, decode, finish_all, "")
+}
+
+fn finish_all<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, _: &'static str) -> Result<Vec<T>> {
+    decode_all(rows, decode)
+}
+
+/// The first row of `rows`, decoded, if any.
+pub(crate) fn first<T, F: Future<Output = Result<Vec<Row>>>>(
+    rows: F,
+    decode: fn(&Row) -> Result<T>,
+) -> Decoded<F, T, Option<T>> {
+    decoded(rows, decode, finish_first, "")
+}
+
+fn finish_first<T>(
+    rows: &[Row],
+    decode: fn(&Row) -> Result<T>,
+    _: &'static str,
+) -> Result<Option<T>> {
+    match rows.first() {
+        Some(row) => Ok(Some(decode(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// The first row of `rows`, decoded, or [`Error::NotFound`] naming `table`.
+pub(crate) fn found<T, F: Future<Output = Result<Vec<Row>>>>(
+    rows: F,
+    decode: fn(&Row) -> Result<T>,
+    table: &'static str,
+) -> Decoded<F, T, T> {
+    decoded(rows, decode, finish_found, table)
+}
+
+fn finish_found<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, table: &'static str) -> Result<T> {
+    match rows.first() {
+        Some(row) => decode(row),
+        None => Err(Error::NotFound { table }),
+    }
+}
+
+/// The only row of `rows`, decoded: [`Error::NotFound`] if there is none,
+/// [`Error::MultipleRows`] if there are several.
+pub(crate) fn one<T, F: Future<Output = Result<Vec<Row>>>>(
+    rows: F,
+    decode: fn(&Row) -> Result<T>,
+    table: &'static str,
+) -> Decoded<F, T, T> {
+    decoded(rows, decode, finish_one, table)
+}
+
+fn finish_one<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, table: &'static str) -> Result<T> {
+    match rows {
+        [row] => decode(row),
+        [] => Err(Error::NotFound { table }),
+        several => {
+            // A row that does not decode is reported before there being several.
+            for row in several {
+                decode(row)?;
+            }
+            Err(Error::MultipleRows { table })
+        }
+    }
+}
+
+/// The first row of `rows`, decoded, or an [`Error::InvalidQuery`] saying that `what` returned
+/// no row (aggregates and counts always return one).
+pub(crate) fn single<T, F: Future<Output = Result<Vec<Row>>>>(
+    rows: F,
+    decode: fn(&Row) -> Result<T>,
+    what: &'static str,
+) -> Decoded<F, T, T> {
+    decoded(rows, decode, finish_single, what)
+}
+
+fn finish_single<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, what: &'static str) -> Result<T> {
+    match rows.first() {
+        Some(row) => decode(row),
+        None => Err(Error::invalid_query(format!("{what} returned no row"))),
+    }
+}

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::exec::{Executor, Row};
 use crate::expr::{Assignment, Column, IntoAssignments, IntoCondition, IntoOrder, Node, Order};
 use crate::model::{Model, TableDef, live, soft_delete_column_of, soft_delete_now};
-use crate::run;
+use crate::run::{self, Rows};
 use crate::search::{SearchPart, WithExtra, search_node};
 use crate::select::Selection;
 use crate::stmt::{Delete, Select, Source, Update};
@@ -245,7 +245,11 @@ impl<M: Model> QuerySet<M> {
         let sql = self
             .query
             .aggregate_sql(Self::TABLE_DEF, columns, exec.dialect());
-        run::single(run::fetch(exec, sql), decode_selection::<S>, "an aggregate")
+        run::single(
+            run::fetch(exec, sql, Rows::AtMostOne),
+            decode_selection::<S>,
+            "an aggregate",
+        )
     }
 
     /// The SELECT this query runs.
@@ -264,31 +268,36 @@ impl<M: Model> QuerySet<M> {
     /// Every matching row.
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<M>>> + Send {
         let sql = self.query.select_sql(Self::TABLE_DEF, exec.dialect());
-        run::all(run::fetch(exec, sql), M::from_row)
+        let rows = Rows::limited_to(self.query.limit);
+        run::all(run::fetch(exec, sql, rows), M::from_row)
     }
 
     /// The first matching row (by primary key when no order is given), if any.
     pub fn first<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Option<M>>> + Send {
         let sql = self.query.first_sql(Self::TABLE_DEF, exec.dialect());
-        run::first(run::fetch(exec, sql), M::from_row)
+        run::first(run::fetch(exec, sql, Rows::AtMostOne), M::from_row)
     }
 
     /// The one matching row: [`Error::NotFound`] if none, [`Error::MultipleRows`] if several.
     pub fn one<E: Executor>(&self, exec: E) -> impl Future<Output = Result<M>> + Send {
         let sql = self.query.one_sql(Self::TABLE_DEF, exec.dialect());
-        run::one(run::fetch(exec, sql), M::from_row, M::TABLE)
+        run::one(run::fetch(exec, sql, Rows::Any), M::from_row, M::TABLE)
     }
 
     /// The number of matching rows.
     pub fn count<E: Executor>(&self, exec: E) -> impl Future<Output = Result<i64>> + Send {
         let sql = self.query.count_sql(Self::TABLE_DEF, exec.dialect());
-        run::single(run::fetch(exec, sql), decode_count, "COUNT(*)")
+        run::single(
+            run::fetch(exec, sql, Rows::AtMostOne),
+            decode_count,
+            "COUNT(*)",
+        )
     }
 
     /// Whether any row matches.
     pub fn exists<E: Executor>(&self, exec: E) -> impl Future<Output = Result<bool>> + Send {
         let sql = self.query.exists_sql(Self::TABLE_DEF, exec.dialect());
-        any_row(run::fetch(exec, sql))
+        any_row(run::fetch(exec, sql, Rows::AtMostOne))
     }
 
     /// The matching rows as a stream: each arrives as the database sends it, in constant memory.
@@ -345,7 +354,7 @@ impl<M: Model> QuerySet<M> {
     /// elsewhere), one line per plan row.
     pub fn explain<E: Executor>(&self, exec: E) -> impl Future<Output = Result<String>> + Send {
         let sql = self.query.explain_sql(Self::TABLE_DEF, exec.dialect());
-        explain_lines(run::fetch(exec, sql))
+        explain_lines(run::fetch(exec, sql, Rows::Any))
     }
 }
 

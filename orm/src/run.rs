@@ -15,10 +15,39 @@ use crate::dialect::RenderedSql;
 use crate::error::{Error, Result};
 use crate::exec::{ExecResult, Executor, Row};
 
+/// How many rows a statement can return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// Any number.
+    Any,
+    /// At most one (a lookup by key, `LIMIT 1`, an aggregate without GROUP BY): the driver
+    /// stops at the first row, which on SQLite saves a wake-up of its worker thread per
+    /// statement.
+    AtMostOne,
+}
+
+impl Rows {
+    /// What a query with this LIMIT returns.
+    pub(crate) fn limited_to(limit: Option<u64>) -> Self {
+        if limit == Some(1) {
+            Rows::AtMostOne
+        } else {
+            Rows::Any
+        }
+    }
+}
+
 /// Runs a rendered statement and collects its rows. A rendering error is returned when the
 /// future is awaited, like any other error of the statement.
-pub(crate) async fn fetch<E: Executor>(mut exec: E, sql: Result<RenderedSql>) -> Result<Vec<Row>> {
-    exec.fetch_all_rows(sql?).await
+pub(crate) async fn fetch<E: Executor>(
+    mut exec: E,
+    sql: Result<RenderedSql>,
+    rows: Rows,
+) -> Result<Vec<Row>> {
+    match rows {
+        Rows::Any => exec.fetch_all_rows(sql?).await,
+        Rows::AtMostOne => Ok(exec.fetch_optional_row(sql?).await?.into_iter().collect()),
+    }
 }
 
 /// Runs a rendered statement that returns no rows.

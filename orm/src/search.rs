@@ -13,7 +13,7 @@ use crate::expr::Node;
 use crate::field::FieldType;
 use crate::model::{Model, TableDef};
 use crate::query::QuerySet;
-use crate::run;
+use crate::run::{self, Rows};
 use crate::stmt::Select;
 
 /// How a model is searched: its `fts(…)` columns with their weights, and the PostgreSQL
@@ -227,7 +227,7 @@ impl<M: Model, T: FieldType> WithExtra<M, T> {
     /// Every matching row with its value.
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<(M, T)>>> + Send {
         let sql = self.select().render(exec.dialect());
-        run::all(run::fetch(exec, sql), decode_with_extra::<M, T>)
+        run::all(run::fetch(exec, sql, Rows::Any), decode_with_extra::<M, T>)
     }
 
     /// The first matching row with its value, if any.
@@ -238,7 +238,10 @@ impl<M: Model, T: FieldType> WithExtra<M, T> {
         let mut select = self.select();
         select.limit = Some(1);
         let sql = select.render(exec.dialect());
-        run::first(run::fetch(exec, sql), decode_with_extra::<M, T>)
+        run::first(
+            run::fetch(exec, sql, Rows::AtMostOne),
+            decode_with_extra::<M, T>,
+        )
     }
 }
 

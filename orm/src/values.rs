@@ -12,7 +12,7 @@ use crate::exec::Executor;
 use crate::expr::{InList, InListArg, IntoCondition, IntoOrder, Node};
 use crate::model::Model;
 use crate::query::{decode_selection, decode_stream, run_stream};
-use crate::run;
+use crate::run::{self, Rows};
 use crate::select::Selection;
 use crate::stmt::Select;
 use crate::value::Value;
@@ -115,7 +115,8 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
     /// Every row, decoded into `S::Output`.
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<S::Output>>> + Send {
         let sql = self.select.render(exec.dialect());
-        run::all(run::fetch(exec, sql), decode_selection::<S>)
+        let rows = Rows::limited_to(self.select.limit);
+        run::all(run::fetch(exec, sql, rows), decode_selection::<S>)
     }
 
     /// The first row, if any.
@@ -126,7 +127,10 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
         let mut select = self.select.clone();
         select.limit = Some(1);
         let sql = select.render(exec.dialect());
-        run::first(run::fetch(exec, sql), decode_selection::<S>)
+        run::first(
+            run::fetch(exec, sql, Rows::AtMostOne),
+            decode_selection::<S>,
+        )
     }
 
     /// The rows as a stream, each decoded as it arrives.

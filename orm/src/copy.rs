@@ -114,7 +114,11 @@ struct Target {
 /// (a duplicate key, a NULL in a NOT NULL column) is returned as usual; the caller's
 /// transaction must then be rolled back, as after a failed INSERT.
 pub(crate) async fn copy_insert(tx: &mut Tx<'_>, group: CopyGroup<'_>) -> Result<CopyOutcome> {
-    if group.rows < MIN_ROWS || tx.dialect() != Dialect::Postgres {
+    if tx
+        .dialect()
+        .copy_min_rows()
+        .is_none_or(|min| group.rows < min)
+    {
         return Ok(CopyOutcome::NotApplicable);
     }
     // Only the auto-increment key may be generated: other defaults need RETURNING.

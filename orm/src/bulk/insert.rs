@@ -502,14 +502,10 @@ fn ids_reported(dialect: Dialect, table: &Table, group: &Group) -> bool {
     }
 }
 
-/// Whether PostgreSQL's COPY may take a group of `rows` rows (it decides on their size too).
+/// Whether the dialect's bulk-load path (PostgreSQL's COPY) may take a group of `rows` rows
+/// (it decides on their size too).
 fn copy_may_take(dialect: Dialect, rows: usize) -> bool {
-    #[cfg(feature = "postgres")]
-    if dialect == Dialect::Postgres && rows >= crate::copy::MIN_ROWS {
-        return true;
-    }
-    let _ = (dialect, rows);
-    false
+    dialect.copy_min_rows().is_some_and(|min| rows >= min)
 }
 
 /// Writes the generated columns an INSERT … RETURNING sent back (one row per row of `chunk`,

@@ -83,6 +83,12 @@ impl Dialect {
         self.rules().generated_ids()
     }
 
+    /// The fewest rows a `bulk_create` group needs before it is streamed by the backend's
+    /// bulk-load path (PostgreSQL's COPY, `crate::copy`), or `None` without one.
+    pub(crate) fn copy_min_rows(self) -> Option<usize> {
+        self.rules().copy_min_rows()
+    }
+
     /// How many bound values a bulk statement should carry: the bind limit, or less where
     /// the backend is measured faster with smaller statements (bench/).
     pub(crate) fn bulk_statement_params(self) -> usize {
@@ -266,6 +272,10 @@ pub(crate) trait SqlDialect: Sync {
 
     fn generated_ids(&self) -> GeneratedIds {
         GeneratedIds::Returning
+    }
+
+    fn copy_min_rows(&self) -> Option<usize> {
+        None
     }
 
     fn quote_ident(&self, out: &mut String, name: &str) {

@@ -18,6 +18,12 @@ impl SqlDialect for Postgres {
         Dialect::Postgres
     }
 
+    /// Large groups go by COPY FROM STDIN (binary), built with the `postgres` feature.
+    #[cfg(feature = "postgres")]
+    fn copy_min_rows(&self) -> Option<usize> {
+        Some(crate::copy::MIN_ROWS)
+    }
+
     fn bind_limit(&self) -> usize {
         65_535
     }

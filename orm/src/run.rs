@@ -77,15 +77,18 @@ pub(crate) fn decode_all<T>(rows: &[Row], decode: fn(&Row) -> Result<T>) -> Resu
 /// statement in errors.
 type Finish<T, O> = fn(&[Row], fn(&Row) -> Result<T>, &'static str) -> Result<O>;
 
-/// A future that awaits `rows` and then shapes them with `finish`: the only part of a
-/// terminal method that is copied per decoded type. A plain struct rather than an `async fn`,
-/// whose state machine is several times larger in unoptimized builds.
-pub(crate) struct Decoded<F, T, O> {
-    rows: F,
-    decode: fn(&Row) -> Result<T>,
-    finish: Finish<T, O>,
-    /// The table or statement `finish` names in its errors.
-    context: &'static str,
+pin_project_lite::pin_project! {
+    /// A future that awaits `rows` and then shapes them with `finish`: the only part of a
+    /// terminal method that is copied per decoded type. A plain struct rather than an
+    /// `async fn`, whose state machine is several times larger in unoptimized builds.
+    pub(crate) struct Decoded<F, T, O> {
+        #[pin]
+        rows: F,
+        decode: fn(&Row) -> Result<T>,
+        finish: Finish<T, O>,
+        // The table or statement `finish` names in its errors.
+        context: &'static str,
+    }
 }
 
 impl<F, T, O> Future for Decoded<F, T, O>
@@ -95,15 +98,11 @@ where
     type Output = Result<O>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<O>> {
-        // SAFETY: `rows` is structurally pinned: it is reached only through this projection
-        // and never moved out, and `Decoded` implements neither `Drop` nor `Unpin` by hand
-        // (it is `Unpin` exactly when `F` is).
-        let this = unsafe { self.get_unchecked_mut() };
-        let rows = unsafe { Pin::new_unchecked(&mut this.rows) };
-        match rows.poll(cx) {
+        let this = self.project();
+        match this.rows.poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
-            Poll::Ready(Ok(rows)) => Poll::Ready((this.finish)(&rows, this.decode, this.context)),
+            Poll::Ready(Ok(rows)) => Poll::Ready((this.finish)(&rows, *this.decode, this.context)),
         }
     }
 }

@@ -326,3 +326,57 @@ fn dropping_a_db_after_its_runtime_is_gone_does_not_panic() {
     drop(runtime);
     drop(dbs);
 }
+
+/// Every PostgreSQL and MySQL connection the ORM opens has Nagle's algorithm off: sqlx 0.9.0
+/// leaves it on, which holds COPY's closing message for the server's delayed ACK (~40 ms).
+/// The test finds the connection's socket by the client port the server reports and asks the
+/// kernel for its `TCP_NODELAY`.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn server_connections_have_nagle_off() {
+    use std::mem::ManuallyDrop;
+    use std::os::fd::FromRawFd;
+
+    for (t, url) in tests::backend_urls("conn_nodelay").await {
+        if t.name == "sqlite" {
+            continue;
+        }
+        let db = Db::builder(&url)
+            .max_connections(1)
+            .connect()
+            .await
+            .unwrap();
+        let sql = match t.name {
+            "postgres" => "SELECT inet_client_port()::int8, inet_server_port()::int8",
+            _ => {
+                "SELECT CAST(SUBSTRING_INDEX(HOST, ':', -1) AS SIGNED), CAST(@@port AS SIGNED) \
+                 FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()"
+            }
+        };
+        let rows = db.fetch_raw(sql, vec![]).await.unwrap();
+        let client = rows[0].try_get::<i64>(0).unwrap();
+        let server = rows[0].try_get::<i64>(1).unwrap();
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+            let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            // SAFETY: never dropped, so never closed; only read.
+            let stream = ManuallyDrop::new(unsafe { std::net::TcpStream::from_raw_fd(fd) });
+            let ports = (stream.local_addr(), stream.peer_addr());
+            if let (Ok(local), Ok(peer)) = ports
+                && i64::from(local.port()) == client
+                && i64::from(peer.port()) == server
+            {
+                found.push(stream.nodelay().unwrap());
+            }
+        }
+        assert_eq!(
+            found,
+            vec![true],
+            "{}: TCP_NODELAY of the connection",
+            t.name
+        );
+        db.close().await;
+    }
+}

@@ -3,6 +3,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use super::nodelay::{self, SeenPorts};
 use super::{Conns, Db, Pool, PoolSettings};
 use crate::error::{Error, Result};
 
@@ -235,9 +237,9 @@ impl ParsedUrl {
                 {
                     let options = sqlx::postgres::PgConnectOptions::from_str(&self.driver_url)
                         .map_err(|e| self.invalid(e))?;
-                    Pool::Postgres(Conns::new(
-                        pool_options(&settings).connect_with(options).await?,
-                    ))
+                    let pool = pool_options(&settings)
+                        .after_connect(|conn, _| Box::pin(postgres_nodelay(conn)));
+                    Pool::Postgres(Conns::new(pool.connect_with(options).await?))
                 }
                 #[cfg(not(feature = "postgres"))]
                 return Err(self.invalid("the `postgres` feature of orm is not enabled"));
@@ -248,9 +250,9 @@ impl ParsedUrl {
                     let url = self.driver_url.replacen("mariadb://", "mysql://", 1);
                     let options = sqlx::mysql::MySqlConnectOptions::from_str(&url)
                         .map_err(|e| self.invalid(e))?;
-                    Pool::Mysql(Conns::new(
-                        pool_options(&settings).connect_with(options).await?,
-                    ))
+                    let pool = pool_options(&settings)
+                        .after_connect(|conn, _| Box::pin(mysql_nodelay(conn)));
+                    Pool::Mysql(Conns::new(pool.connect_with(options).await?))
                 }
                 #[cfg(not(feature = "mysql"))]
                 return Err(self.invalid("the `mysql` feature of orm is not enabled"));
@@ -281,6 +283,38 @@ impl ParsedUrl {
         }
         Ok(pool.connect_with(options).await?)
     }
+}
+
+/// Turns Nagle's algorithm off on a new PostgreSQL connection (see [`super::nodelay`]). Never
+/// fails: a connection whose socket is not found is used as it is.
+#[cfg(feature = "postgres")]
+async fn postgres_nodelay(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    use sqlx::Row as _;
+    // Unprepared, so that it takes no place in the connection's statement cache.
+    let sql = "SELECT inet_client_port()::int8, inet_server_port()::int8";
+    if let Ok(row) = sqlx::raw_sql(sql).fetch_one(&mut *conn).await {
+        let port = |i| row.try_get::<Option<i64>, _>(i).ok().flatten();
+        if let Some(ports) = SeenPorts::new(port(0), port(1)) {
+            nodelay::set_nodelay(ports);
+        }
+    }
+    Ok(())
+}
+
+/// Turns Nagle's algorithm off on a new MySQL connection (see [`super::nodelay`]). Never fails.
+#[cfg(feature = "mysql")]
+async fn mysql_nodelay(conn: &mut sqlx::MySqlConnection) -> sqlx::Result<()> {
+    use sqlx::Row as _;
+    let sql = "SELECT HOST, CAST(@@port AS SIGNED) FROM information_schema.PROCESSLIST \
+        WHERE ID = CONNECTION_ID()";
+    if let Ok(row) = sqlx::raw_sql(sql).fetch_one(&mut *conn).await {
+        let host = row.try_get::<Option<String>, _>(0).ok().flatten();
+        let port = row.try_get::<Option<i64>, _>(1).ok().flatten();
+        if let Some(ports) = host.and_then(|h| SeenPorts::from_mysql_host(&h, port)) {
+            nodelay::set_nodelay(ports);
+        }
+    }
+    Ok(())
 }
 
 fn pool_options<DB: sqlx::Database>(settings: &PoolSettings) -> sqlx::pool::PoolOptions<DB> {

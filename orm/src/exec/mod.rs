@@ -6,6 +6,8 @@ mod connect;
 mod driver;
 #[cfg(feature = "mysql")]
 mod mysql;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod nodelay;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod parked;
 #[cfg(feature = "postgres")]

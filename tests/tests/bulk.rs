@@ -513,6 +513,23 @@ async fn bulk_create_ids_match_the_stored_rows_when_sqlite_picks_rowids_at_rando
         let stored = Tag::get(&db, tag.id).await.unwrap();
         assert_eq!(&stored, tag);
     }
+    // The same inside the caller's transaction, and over several statements (the guarded
+    // INSERT of each chunk holds its rows back, then they go again with RETURNING).
+    let mut tx = db.begin().await.unwrap();
+    let created = Tag::bulk_create(&mut tx, tags(40_000, "in-tx-"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(Tag::query().count(&db).await.unwrap(), 40_051);
+    for tag in [
+        &created[0],
+        &created[32_764],
+        &created[32_765],
+        &created[39_999],
+    ] {
+        let stored = Tag::get(&db, tag.id).await.unwrap();
+        assert_eq!(&stored, tag);
+    }
     // Below the largest rowid, the ids are consecutive and read from last_insert_rowid().
     let db = Db::connect("sqlite::memory:").await.unwrap();
     orm::schema::create_table::<Tag>(&db).await.unwrap();

@@ -15,9 +15,9 @@ struct Tag {
     label: String,
 }
 
-/// A generated key: read back by RETURNING on PostgreSQL (one statement); SQLite and MySQL
-/// read it from what the INSERT reports, which takes a statement before (SQLite) or after
-/// (MySQL) it, so those stay in a transaction.
+/// A generated key: read back by RETURNING on PostgreSQL and from `last_insert_rowid()` on
+/// SQLite (the INSERT itself checks that the rowids are consecutive): one statement. MySQL
+/// reports the first id and needs the id step after it, so it stays in a transaction.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "bulk_one_posts")]
 struct Post {

@@ -138,6 +138,17 @@ impl Group {
             .any(|(c, &bound)| c.auto_increment && bound)
     }
 
+    /// The bound values of the rows at `chunk`, read again from `models`: a chunk's values
+    /// are moved into its first statement, and a statement that has to go again needs them.
+    fn params_of(&self, models: &dyn ModelValues, chunk: &[usize]) -> Vec<Value> {
+        let mut params = Vec::with_capacity(chunk.len() * self.written.len());
+        for values in models.values_of(Some(chunk)) {
+            let bound = values.into_iter().zip(&self.bound).filter(|(_, b)| **b);
+            params.extend(bound.map(|(value, _)| value));
+        }
+        params
+    }
+
     /// The INSERT these rows go in, without rows: the text is rendered per chunk size.
     fn statement(&self, table: &Table, on_conflict: Option<&OnConflict>) -> Insert {
         let mut insert = Insert::new(table.name);
@@ -174,11 +185,89 @@ struct Text {
 
 impl Text {
     fn get(&mut self, dialect: Dialect, insert: &Insert, rows: usize) -> Result<String> {
+        self.get_with(rows, || dialect.insert_text(insert, rows))
+    }
+
+    fn get_with(&mut self, rows: usize, render: impl FnOnce() -> Result<String>) -> Result<String> {
         if self.rows != Some(rows) {
-            self.sql = dialect.insert_text(insert, rows)?;
+            self.sql = render()?;
             self.rows = Some(rows);
         }
         Ok(self.sql.clone())
+    }
+}
+
+/// The statements of one group whose ids come from SQLite's `last_insert_rowid()`.
+struct RowidInserts {
+    /// The plain INSERT and its text guarded by the rowids' room.
+    plain: Insert,
+    guarded: Text,
+    /// The same INSERT with RETURNING, for a chunk the rowids have no room for.
+    returning: Insert,
+    returning_text: Text,
+}
+
+impl RowidInserts {
+    fn new(table: &Table, group: &Group) -> Self {
+        let plain = group.statement(table, None);
+        let mut returning = plain.clone();
+        returning.returning = group
+            .generated
+            .iter()
+            .map(|&i| table.columns[i].name)
+            .collect();
+        RowidInserts {
+            plain,
+            guarded: Text::default(),
+            returning,
+            returning_text: Text::default(),
+        }
+    }
+
+    /// Inserts the rows at `chunk` (bound values `params`) and writes their ids into
+    /// `models`: consecutive rowids ending at `last_insert_rowid()`, vouched for by the guard
+    /// of [`Dialect::insert_text_with_rowid_room`]. When the guard held the rows back (rowids
+    /// near `i64::MAX`, where SQLite picks them at random) they go again with RETURNING.
+    async fn insert(
+        &mut self,
+        session: &mut dyn Session,
+        table: &Table,
+        group: &Group,
+        chunk: &[usize],
+        mut params: Vec<Value>,
+        models: &mut dyn WriteBack,
+    ) -> Result<()> {
+        let dialect = session.dialect();
+        let n = chunk.len();
+        let plain = &self.plain;
+        let sql = self
+            .guarded
+            .get_with(n, || dialect.insert_text_with_rowid_room(plain, n))?;
+        params.push(Value::I64(i64::MAX - n as i64));
+        let result = session.execute(RenderedSql::new(sql, params)).await?;
+        if result.rows_affected == n as u64 {
+            let last = result.last_insert_id.ok_or_else(|| {
+                Error::invalid_query(format!(
+                    "INSERT INTO {} reported no generated id",
+                    table.name
+                ))
+            })?;
+            let first = last - (n as i64 - 1);
+            for (offset, &r) in chunk.iter().enumerate() {
+                models.set_auto_id(r, first + offset as i64)?;
+            }
+            return Ok(());
+        }
+        if result.rows_affected != 0 {
+            return Err(Error::invalid_query(format!(
+                "INSERT INTO {} wrote {} rows of {n}",
+                table.name, result.rows_affected
+            )));
+        }
+        let params = group.params_of(models, chunk);
+        let sql = self.returning_text.get(dialect, &self.returning, n)?;
+        let returned = session.fetch(RenderedSql::new(sql, params)).await?;
+        write_returned(table, &group.generated, chunk, &returned, models)
     }
 }
 
@@ -265,10 +354,10 @@ impl<'t> Batch<'t> {
 
     /// Whether the whole batch is one INSERT that needs no other statement: one group in one
     /// chunk, not for COPY, no explicit auto-increment values to keep the generator ahead of,
-    /// and ids (if any) read by RETURNING rather than from what the INSERT reports (which on
-    /// SQLite and MySQL takes a statement before or after it). One statement is atomic by
-    /// itself, so on a `&Db` it runs outside a transaction: two round trips of three fewer on
-    /// PostgreSQL.
+    /// and ids (if any) read by RETURNING or from SQLite's last rowid (guarded in the INSERT
+    /// itself), not from MySQL's first id (which takes a statement after it). One statement
+    /// is atomic by itself, so on a `&Db` it runs outside a transaction: two round trips of
+    /// three fewer.
     fn is_one_statement(&self) -> bool {
         let [group] = self.groups.as_slice() else {
             return false;
@@ -276,7 +365,7 @@ impl<'t> Batch<'t> {
         group.chunks.len() == 1
             && !group.sets_auto_increment(self.table)
             && !copy_may_take(self.dialect, group.rows.len())
-            && (group.generated.is_empty() || !ids_reported(self.dialect, self.table, group))
+            && (group.generated.is_empty() || self.dialect.generated_ids() != GeneratedIds::FirstId)
     }
 
     /// Sends a batch of one statement (see [`Batch::is_one_statement`]) straight to `session`.
@@ -299,6 +388,13 @@ impl<'t> Batch<'t> {
             return Ok(());
         };
         sent.push(group.rows.iter().copied());
+        if !group.generated.is_empty() && ids_reported(dialect, table, &group) {
+            let mut inserts = RowidInserts::new(table, &group);
+            let chunk = group.rows.as_slice();
+            return inserts
+                .insert(session, table, &group, chunk, params, models)
+                .await;
+        }
         let mut insert = group.statement(table, None);
         insert.returning = group
             .generated
@@ -339,8 +435,9 @@ impl<'t> Batch<'t> {
                 // Not sent after all: the rows go in INSERT chunks below.
                 sent.retract();
             }
-            let only_auto =
-                matches!(group.generated.as_slice(), [i] if table.columns[*i].auto_increment);
+            let by_rowid = dialect.generated_ids() == GeneratedIds::LastRowid
+                && ids_reported(dialect, table, &group);
+            let mut rowid_inserts = by_rowid.then(|| RowidInserts::new(table, &group));
             let plain = group.statement(table, None);
             let mut returning = group.statement(table, None);
             returning.returning = group
@@ -360,13 +457,14 @@ impl<'t> Batch<'t> {
                         .await?;
                     continue;
                 }
-                let reported = match dialect.generated_ids() {
-                    GeneratedIds::LastRowid if only_auto => {
-                        rowid_room(tx, dialect, table.name, n).await?
-                    }
-                    _ => ids_reported(dialect, table, &group),
-                };
-                if !reported {
+                if let Some(inserts) = &mut rowid_inserts {
+                    let mut session = &mut *tx;
+                    inserts
+                        .insert(&mut session, table, &group, chunk, params, models)
+                        .await?;
+                    continue;
+                }
+                if !ids_reported(dialect, table, &group) {
                     let sql = returning_text.get(dialect, &returning, n)?;
                     let returned = (&mut *tx)
                         .fetch_all_rows(RenderedSql::new(sql, params))
@@ -384,24 +482,16 @@ impl<'t> Batch<'t> {
                         table.name
                     ))
                 })?;
-                if dialect.generated_ids() == GeneratedIds::LastRowid {
-                    // Consecutive rowids ending at the reported one (see `rowid_room`).
-                    let first = reported_id - (n as i64 - 1);
-                    for (offset, &r) in chunk.iter().enumerate() {
-                        models.set_auto_id(r, first + offset as i64)?;
-                    }
-                } else {
-                    let step = match id_step {
-                        Some(step) => step,
-                        None => *id_step.insert(generated_id_step(tx, dialect).await?),
-                    };
-                    let ids = FirstIds {
-                        first: reported_id,
-                        step,
-                    };
-                    fill_from_first_id(tx, dialect, table, &group.generated, chunk, ids, models)
-                        .await?;
-                }
+                let step = match id_step {
+                    Some(step) => step,
+                    None => *id_step.insert(generated_id_step(tx, dialect).await?),
+                };
+                let ids = FirstIds {
+                    first: reported_id,
+                    step,
+                };
+                fill_from_first_id(tx, dialect, table, &group.generated, chunk, ids, models)
+                    .await?;
             }
         }
         if explicit_ids {
@@ -492,7 +582,7 @@ async fn copy_group(tx: &mut Tx<'_>, table: &Table, group: &Group) -> Result<Opt
 
 /// Whether the dialect reports the ids of `group`'s INSERTs without RETURNING: MySQL's first
 /// id always, SQLite's last rowid when the key is the only generated column (and the rowids
-/// have room, which `rowid_room` checks before each statement).
+/// have room, which the INSERT itself checks: see [`RowidInserts`]).
 fn ids_reported(dialect: Dialect, table: &Table, group: &Group) -> bool {
     let only_auto = matches!(group.generated.as_slice(), [i] if table.columns[*i].auto_increment);
     match dialect.generated_ids() {
@@ -534,23 +624,6 @@ fn write_returned(
         }
     }
     Ok(())
-}
-
-/// SQLite gives a new row the largest rowid plus one, so the rows of one INSERT get
-/// consecutive ids, unless that would pass `i64::MAX`, where it picks free rowids at random:
-/// whether `n` more rows fit below it (then `last_insert_rowid()` tells every id).
-async fn rowid_room(tx: &mut Tx<'_>, dialect: Dialect, table: &str, n: usize) -> Result<bool> {
-    let largest = dialect.render(|_, w| {
-        w.push("SELECT max(rowid) FROM ");
-        w.ident(table);
-        Ok(())
-    })?;
-    let rows = (&mut *tx).fetch_all_rows(largest).await?;
-    let largest = match rows.first() {
-        Some(row) => row.get_integer::<i64>(0)?.unwrap_or(0),
-        None => 0,
-    };
-    Ok(largest <= i64::MAX - n as i64)
 }
 
 /// The step between the ids of one multi-row INSERT: the server's auto_increment_increment
@@ -721,6 +794,26 @@ mod tests {
         assert_eq!(group.chunk_rows(0).len(), per_statement);
         assert_eq!(group.chunk_rows(1), &[per_statement, per_statement + 1]);
         assert_eq!(group.chunks[1][0], Value::I64(per_statement as i64 + 1));
+    }
+
+    #[test]
+    fn the_rowid_guard_follows_the_rows_and_is_sqlite_only() {
+        let table = table();
+        let mut batch = Batch::new(&table, Dialect::Sqlite, 2);
+        batch.push(row(0, "a", Some("x")));
+        batch.push(row(0, "b", None));
+        let insert = batch.groups[0].statement(&table, None);
+        assert_eq!(
+            Dialect::Sqlite
+                .insert_text_with_rowid_room(&insert, 2)
+                .unwrap(),
+            "INSERT INTO \"t\" (\"name\", \"note\") SELECT * FROM (VALUES (?, ?), (?, ?)) \
+             WHERE NOT EXISTS (SELECT 1 FROM \"t\" WHERE rowid > ?)"
+        );
+        assert!(matches!(
+            Dialect::Postgres.insert_text_with_rowid_room(&insert, 2),
+            Err(Error::Unsupported { .. })
+        ));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use futures_core::future::BoxFuture;
 
 use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
-use crate::exec::{Executor, Row, Tx};
+use crate::exec::{ExecResult, Executor, Row, Tx};
 use crate::expr::ColumnList;
 use crate::model::{ColumnDef, Model, PrimaryKey, live};
 use crate::stmt::{ConflictAction, OnConflict};
@@ -32,6 +32,7 @@ pub(crate) trait Session: Send {
     /// PostgreSQL unless it runs in a savepoint.
     fn in_transaction(&self) -> bool;
     fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>>;
+    fn execute<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<ExecResult>>;
     /// A transaction, or a savepoint inside the caller's.
     fn begin<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>>;
 }
@@ -47,6 +48,10 @@ impl<E: Executor> Session for E {
 
     fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>> {
         self.fetch_all_rows(sql)
+    }
+
+    fn execute<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<ExecResult>> {
+        self.execute_sql(sql)
     }
 
     fn begin<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>> {

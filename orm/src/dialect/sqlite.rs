@@ -45,6 +45,12 @@ impl SqlDialect for Sqlite {
         32_766
     }
 
+    /// One placeholder is kept for the rowid guard of `bulk_create`'s INSERTs
+    /// (`Dialect::insert_text_with_rowid_room`).
+    fn bulk_statement_params(&self) -> usize {
+        self.bind_limit() - 1
+    }
+
     /// `RETURNING` hands every row to sqlx's worker thread one at a time, 2.8× slower than
     /// reading `last_insert_rowid()` once (bench/, docs/performance.md).
     fn generated_ids(&self) -> GeneratedIds {

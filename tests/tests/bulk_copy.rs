@@ -550,6 +550,31 @@ async fn a_duplicate_key_mid_copy_leaves_the_table_unchanged() {
     let err = User::bulk_create(&db, rows).await.unwrap_err();
     assert!(matches!(err, Error::Encode { .. }), "{err:?}");
     assert_eq!(User::query().count(&db).await.unwrap(), 10 + MANY as i64);
+    // A NUL in the last row, past the first 256 KB sent: the COPY under way is abandoned, on
+    // a `Db` and in the caller's transaction, which goes on.
+    let wide = |prefix: &str| {
+        let mut rows = users(MANY, prefix);
+        for row in &mut rows {
+            row.name.push_str(&"x".repeat(100));
+        }
+        rows[MANY - 1].name.push('\0');
+        rows
+    };
+    let err = User::bulk_create(&db, wide("e")).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Encode { message } if message.contains("`name`")),
+        "{err:?}"
+    );
+    assert_eq!(User::query().count(&db).await.unwrap(), 10 + MANY as i64);
+    let mut tx = db.begin().await.unwrap();
+    let err = User::bulk_create(&mut tx, wide("f")).await.unwrap_err();
+    assert!(matches!(err, Error::Encode { .. }), "{err:?}");
+    User::bulk_create(&mut tx, users(MANY, "g")).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        User::query().count(&db).await.unwrap(),
+        10 + 2 * MANY as i64
+    );
 }
 
 #[tokio::test]

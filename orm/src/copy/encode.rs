@@ -9,16 +9,22 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 use crate::error::{Error, Result};
 use crate::value::Value;
 
-/// PostgreSQL's epoch for timestamps and dates: 2000-01-01.
+/// PostgreSQL's epoch for timestamps and dates: 2000-01-01, built once at compile time.
+const PG_EPOCH: NaiveDateTime = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(day) => match day.and_hms_opt(0, 0, 0) {
+        Some(at) => at,
+        None => NaiveDateTime::MIN,
+    },
+    None => NaiveDateTime::MIN,
+};
+
 fn pg_epoch() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2000, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or_default()
+    PG_EPOCH
 }
 
 /// Microseconds since PostgreSQL's epoch, truncated the way the INSERT path's driver does.
 fn pg_micros(at: NaiveDateTime) -> Result<i64> {
-    (at - pg_epoch())
+    (at - PG_EPOCH)
         .num_microseconds()
         .ok_or_else(|| Error::Encode {
             message: format!("{at} is out of PostgreSQL's timestamp range"),

@@ -270,7 +270,7 @@ where
     DB::QueryResult: Outcome,
     DB::Arguments: sqlx::IntoArguments<DB>,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-    for<'a> i64: sqlx::Decode<'a, DB> + sqlx::Type<DB>,
+    for<'a> i64: sqlx::Decode<'a, DB> + sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     usize: sqlx::ColumnIndex<DB::Row>,
@@ -297,7 +297,7 @@ where
     DB::QueryResult: Outcome,
     DB::Arguments: sqlx::IntoArguments<DB>,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-    for<'a> i64: sqlx::Decode<'a, DB> + sqlx::Type<DB>,
+    for<'a> i64: sqlx::Decode<'a, DB> + sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     usize: sqlx::ColumnIndex<DB::Row>,
@@ -305,7 +305,10 @@ where
     let mut ids = Vec::with_capacity(rows.len());
     let mut next = 0;
     for sql in statements {
-        let width = placeholders(sql);
+        // SQLite's rowid guard: one more placeholder after the rows, bound to the largest
+        // rowid that leaves room for them (`Dialect::insert_text_with_rowid_room`).
+        let guarded = sql.ends_with("WHERE rowid > ?)");
+        let width = placeholders(sql) - usize::from(guarded);
         if !width.is_multiple_of(2) || next + width / 2 > rows.len() {
             return Err(format!("cannot replay `{sql}`: not 2 values per row").into());
         }
@@ -314,6 +317,9 @@ where
         let mut query = sqlx::query::<DB>(AssertSqlSafe(sql.clone()));
         for u in chunk {
             query = query.bind(u.name.as_str()).bind(u.hair_color.as_deref());
+        }
+        if guarded {
+            query = query.bind(i64::MAX - chunk.len() as i64);
         }
         if chunk.is_empty() {
             query.fetch_all(&mut *conn).await?;

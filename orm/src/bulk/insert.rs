@@ -149,6 +149,17 @@ impl Group {
         params
     }
 
+    /// [`Group::statement`] with RETURNING of the columns the database generates.
+    fn returning_statement(&self, table: &Table) -> Insert {
+        let mut insert = self.statement(table, None);
+        insert.returning = self
+            .generated
+            .iter()
+            .map(|&i| table.columns[i].name)
+            .collect();
+        insert
+    }
+
     /// The INSERT these rows go in, without rows: the text is rendered per chunk size.
     fn statement(&self, table: &Table, on_conflict: Option<&OnConflict>) -> Insert {
         let mut insert = Insert::new(table.name);
@@ -209,17 +220,10 @@ struct RowidInserts {
 
 impl RowidInserts {
     fn new(table: &Table, group: &Group) -> Self {
-        let plain = group.statement(table, None);
-        let mut returning = plain.clone();
-        returning.returning = group
-            .generated
-            .iter()
-            .map(|&i| table.columns[i].name)
-            .collect();
         RowidInserts {
-            plain,
+            plain: group.statement(table, None),
             guarded: Text::default(),
-            returning,
+            returning: group.returning_statement(table),
             returning_text: Text::default(),
         }
     }
@@ -388,19 +392,14 @@ impl<'t> Batch<'t> {
             return Ok(());
         };
         sent.push(group.rows.iter().copied());
-        if !group.generated.is_empty() && ids_reported(dialect, table, &group) {
+        if ids_by_rowid(dialect, table, &group) {
             let mut inserts = RowidInserts::new(table, &group);
             let chunk = group.rows.as_slice();
             return inserts
                 .insert(session, table, &group, chunk, params, models)
                 .await;
         }
-        let mut insert = group.statement(table, None);
-        insert.returning = group
-            .generated
-            .iter()
-            .map(|&i| table.columns[i].name)
-            .collect();
+        let insert = group.returning_statement(table);
         let sql = dialect.insert_text(&insert, group.rows.len())?;
         let returned = session.fetch(RenderedSql::new(sql, params)).await?;
         write_returned(table, &group.generated, &group.rows, &returned, models)
@@ -435,16 +434,10 @@ impl<'t> Batch<'t> {
                 // Not sent after all: the rows go in INSERT chunks below.
                 sent.retract();
             }
-            let by_rowid = dialect.generated_ids() == GeneratedIds::LastRowid
-                && ids_reported(dialect, table, &group);
-            let mut rowid_inserts = by_rowid.then(|| RowidInserts::new(table, &group));
+            let mut rowid_inserts =
+                ids_by_rowid(dialect, table, &group).then(|| RowidInserts::new(table, &group));
             let plain = group.statement(table, None);
-            let mut returning = group.statement(table, None);
-            returning.returning = group
-                .generated
-                .iter()
-                .map(|&i| table.columns[i].name)
-                .collect();
+            let returning = group.returning_statement(table);
             let (mut plain_text, mut returning_text) = (Text::default(), Text::default());
             for (k, params) in std::mem::take(&mut group.chunks).into_iter().enumerate() {
                 let chunk = group.chunk_rows(k);
@@ -590,6 +583,14 @@ fn ids_reported(dialect: Dialect, table: &Table, group: &Group) -> bool {
         GeneratedIds::LastRowid => only_auto,
         GeneratedIds::FirstId => true,
     }
+}
+
+/// Whether `group`'s generated ids come from SQLite's `last_insert_rowid()`, through the
+/// guarded INSERTs of [`RowidInserts`].
+fn ids_by_rowid(dialect: Dialect, table: &Table, group: &Group) -> bool {
+    !group.generated.is_empty()
+        && dialect.generated_ids() == GeneratedIds::LastRowid
+        && ids_reported(dialect, table, group)
 }
 
 /// Whether the dialect's bulk-load path (PostgreSQL's COPY) may take a group of `rows` rows

@@ -18,10 +18,6 @@ const PG_EPOCH: NaiveDateTime = match NaiveDate::from_ymd_opt(2000, 1, 1) {
     None => NaiveDateTime::MIN,
 };
 
-fn pg_epoch() -> NaiveDateTime {
-    PG_EPOCH
-}
-
 /// Microseconds since PostgreSQL's epoch, truncated the way the INSERT path's driver does.
 fn pg_micros(at: NaiveDateTime) -> Result<i64> {
     (at - PG_EPOCH)
@@ -60,8 +56,8 @@ pub(super) fn push_binary(out: &mut Vec<u8>, value: &Value, jsonb: bool) -> Resu
         Value::DateTime(v) => field(out, &pg_micros(v.naive_utc())?.to_be_bytes())?,
         Value::NaiveDateTime(v) => field(out, &pg_micros(*v)?.to_be_bytes())?,
         Value::Date(v) => {
-            let days = i32::try_from((*v - pg_epoch().date()).num_days())
-                .map_err(|_| unencodable(value))?;
+            let days =
+                i32::try_from((*v - PG_EPOCH.date()).num_days()).map_err(|_| unencodable(value))?;
             field(out, &days.to_be_bytes())?;
         }
         Value::Json(v) => {
@@ -151,7 +147,7 @@ fn push_escaped(out: &mut Vec<u8>, text: &[u8]) {
 /// `YYYY-MM-DD hh:mm:ss.ffffff` from microseconds since 2000 (the same instant the binary
 /// form carries), then `zone`, then ` BC` for years before 1.
 fn push_timestamp(out: &mut Vec<u8>, micros: i64, zone: &str) -> std::io::Result<()> {
-    let at = pg_epoch() + TimeDelta::microseconds(micros);
+    let at = PG_EPOCH + TimeDelta::microseconds(micros);
     let time = at.time();
     let date_zone = format!(
         " {:02}:{:02}:{:02}.{:06}{zone}",

@@ -118,45 +118,16 @@ impl Dialect {
         })
     }
 
-    /// SQLite: the text of `insert` (see [`Dialect::insert_text`]; columns only) as an INSERT
-    /// that writes nothing when the table holds a rowid above one more placeholder at the end:
-    /// `INSERT INTO t (…) SELECT * FROM (VALUES (…), …) WHERE NOT EXISTS (SELECT 1 FROM t
-    /// WHERE rowid > ?)`. Bound to `i64::MAX - rows`, its rows get consecutive rowids ending at
-    /// `last_insert_rowid()` whenever it inserts them (SQLite picks random rowids only once the
-    /// largest is `i64::MAX`), so one statement both inserts and vouches for the ids.
+    /// The text of `insert` (see [`Dialect::insert_text`]; columns only) as an INSERT that
+    /// writes nothing when the table holds a rowid above one more placeholder at the end (SQLite:
+    /// [`SqlDialect::insert_with_rowid_room`]); `Unsupported` where rowids are not how ids are
+    /// told.
     pub(crate) fn insert_text_with_rowid_room(
         self,
         insert: &Insert,
         rows: usize,
     ) -> Result<String> {
-        if self != Dialect::Sqlite || insert.columns.is_empty() {
-            return Err(Error::unsupported(
-                self,
-                "an INSERT guarded by its rowids' room",
-            ));
-        }
-        let width = insert.columns.len();
-        self.render_text(|_, w| {
-            w.push("INSERT INTO ");
-            w.ident(insert.table);
-            w.push(" (");
-            w.comma(&insert.columns, |w, c| {
-                w.ident(c);
-                Ok(())
-            })?;
-            w.push(") SELECT * FROM (VALUES ");
-            for r in 0..rows {
-                w.push(if r == 0 { "(" } else { ", (" });
-                w.slots(width);
-                w.push(")");
-            }
-            w.push(") WHERE NOT EXISTS (SELECT 1 FROM ");
-            w.ident(insert.table);
-            w.push(" WHERE rowid > ");
-            w.slots(1);
-            w.push(")");
-            Ok(())
-        })
+        self.render_text(|rules, w| rules.insert_with_rowid_room(w, insert, rows))
     }
 
     /// The text of `update` (whose `rows` are ignored) with `rows` rows of placeholders for
@@ -790,6 +761,21 @@ pub(crate) trait SqlDialect: Sync {
             })?;
         }
         Ok(())
+    }
+
+    /// `insert` with `rows` rows of placeholders, writing nothing when the table holds a rowid
+    /// above one more placeholder at the end; only where the dialect reports ids by
+    /// [`GeneratedIds::LastRowid`].
+    fn insert_with_rowid_room(
+        &self,
+        _w: &mut SqlWriter,
+        _insert: &Insert,
+        _rows: usize,
+    ) -> Result<()> {
+        Err(Error::unsupported(
+            self.dialect(),
+            "an INSERT guarded by its rowids' room",
+        ))
     }
 
     /// An insert of `rows` rows made only of column defaults.

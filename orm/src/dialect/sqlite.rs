@@ -9,7 +9,7 @@ use crate::failed_row::{Clue, unqualify};
 use crate::json::{JsonKind, JsonNode, PathSegment};
 use crate::model::ColumnDef;
 use crate::search::{SearchNode, SearchPart, Term};
-use crate::stmt::CreateTable;
+use crate::stmt::{CreateTable, Insert};
 use crate::value::{SqlType, Value};
 
 pub(crate) struct Sqlite;
@@ -49,6 +49,44 @@ impl SqlDialect for Sqlite {
     /// (`Dialect::insert_text_with_rowid_room`).
     fn bulk_statement_params(&self) -> usize {
         self.bind_limit() - 1
+    }
+
+    /// `INSERT INTO t (…) SELECT * FROM (VALUES (…), …) WHERE NOT EXISTS (SELECT 1 FROM t
+    /// WHERE rowid > ?)`. Bound to `i64::MAX - rows`, its rows get consecutive rowids ending at
+    /// `last_insert_rowid()` whenever it inserts them (SQLite picks random rowids only once the
+    /// largest is `i64::MAX`), so one statement both inserts and vouches for the ids. The
+    /// subquery runs once, as one probe of the rowid index.
+    fn insert_with_rowid_room(
+        &self,
+        w: &mut SqlWriter,
+        insert: &Insert,
+        rows: usize,
+    ) -> Result<()> {
+        if insert.columns.is_empty() {
+            return Err(Error::unsupported(
+                Dialect::Sqlite,
+                "an INSERT guarded by its rowids' room that sets no column",
+            ));
+        }
+        w.push("INSERT INTO ");
+        w.ident(insert.table);
+        w.push(" (");
+        w.comma(&insert.columns, |w, c| {
+            w.ident(c);
+            Ok(())
+        })?;
+        w.push(") SELECT * FROM (VALUES ");
+        for r in 0..rows {
+            w.push(if r == 0 { "(" } else { ", (" });
+            w.slots(insert.columns.len());
+            w.push(")");
+        }
+        w.push(") WHERE NOT EXISTS (SELECT 1 FROM ");
+        w.ident(insert.table);
+        w.push(" WHERE rowid > ");
+        w.slots(1);
+        w.push(")");
+        Ok(())
     }
 
     /// `RETURNING` hands every row to sqlx's worker thread one at a time, 2.8× slower than

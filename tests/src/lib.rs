@@ -127,6 +127,17 @@ pub fn text(s: &str) -> Value {
 /// The guide's pages in `docs/`, compiled and run as doctests so every snippet stays true.
 pub mod docs;
 
+/// A pool of exactly one connection to `url` that waits at most 3 s for it: for tests that
+/// count what one server session did, or watch one connection.
+pub async fn one_connection(url: &str) -> Db {
+    Db::builder(url)
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(3))
+        .connect()
+        .await
+        .unwrap()
+}
+
 /// Like [`backends`], and also each database's URL, so a test can open more pools to the same
 /// isolated database (concurrent migrations, a CLI process). SQLite is a file in the temporary
 /// directory here: an in-memory database cannot be shared between pools.

@@ -2,8 +2,6 @@
 //! that INSERT alone: one statement is atomic by itself, so BEGIN and COMMIT would only add
 //! round trips. It still fills in ids, names a failing row and leaves nothing behind.
 
-use std::time::Duration;
-
 use orm::prelude::*;
 
 /// A key the caller gives: nothing is generated, the INSERT is the whole job everywhere.
@@ -53,12 +51,7 @@ async fn begun(db: &Db, backend: &str) -> Option<i64> {
 #[tokio::test]
 async fn one_insert_runs_without_a_transaction_and_fills_in_ids() {
     for (t, url) in tests::backend_urls("bulk_one_statement").await {
-        let db = Db::builder(&url)
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(3))
-            .connect()
-            .await
-            .unwrap();
+        let db = tests::one_connection(&url).await;
         orm::schema::create_table::<Tag>(&db).await.unwrap();
         orm::schema::create_table::<Post>(&db).await.unwrap();
 

@@ -164,12 +164,7 @@ async fn every_configured_server_is_reachable() {
 async fn one_connection_serves_statements_streams_and_transactions_in_turn() {
     use futures_util::TryStreamExt;
     for (t, url) in tests::backend_urls("conn_one_connection").await {
-        let db = Db::builder(&url)
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(3))
-            .connect()
-            .await
-            .unwrap();
+        let db = tests::one_connection(&url).await;
         let turns = async {
             orm::schema::create_table::<Note>(&db).await?;
             let mut first = Note {
@@ -213,12 +208,7 @@ async fn one_connection_serves_statements_streams_and_transactions_in_turn() {
 #[tokio::test]
 async fn a_finished_transaction_keeps_its_connection_without_a_ping() {
     for (t, url) in tests::backend_urls("conn_tx_no_ping").await {
-        let db = Db::builder(&url)
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(3))
-            .connect()
-            .await
-            .unwrap();
+        let db = tests::one_connection(&url).await;
         orm::schema::create_table::<Note>(&db).await.unwrap();
         let pings = || async {
             let rows = db
@@ -341,11 +331,7 @@ async fn server_connections_have_nagle_off() {
         if t.name == "sqlite" {
             continue;
         }
-        let db = Db::builder(&url)
-            .max_connections(1)
-            .connect()
-            .await
-            .unwrap();
+        let db = tests::one_connection(&url).await;
         let sql = match t.name {
             "postgres" => "SELECT inet_client_port()::int8, inet_server_port()::int8",
             _ => {

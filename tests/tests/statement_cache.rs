@@ -2,8 +2,6 @@
 //! of a query does not change with the values it binds, so the driver's cache of prepared
 //! statements serves every later run (issue 6: no extra round trip per query).
 
-use std::time::Duration;
-
 use orm::prelude::*;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -33,12 +31,7 @@ async fn prepared_so_far(db: &Db, backend: &str) -> Option<i64> {
 #[tokio::test]
 async fn a_repeated_query_is_prepared_once_per_connection() {
     for (t, url) in tests::backend_urls("stmt_cache_repeat").await {
-        let db = Db::builder(&url)
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(3))
-            .connect()
-            .await
-            .unwrap();
+        let db = tests::one_connection(&url).await;
         orm::schema::create_table::<Note>(&db).await.unwrap();
         let notes: Vec<Note> = (1..=3)
             .map(|i| Note {

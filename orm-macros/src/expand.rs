@@ -231,8 +231,8 @@ fn expand(model: &ModelInput) -> TokenStream {
                     ::core::result::Result::Ok(Self { #(#decode_fields,)* })
                 }
 
-                fn values(&self) -> ::std::vec::Vec<#krate::__private::Value> {
-                    ::std::vec![#(#values,)*]
+                fn write_values(&self, out: &mut ::std::vec::Vec<#krate::__private::Value>) {
+                    out.extend([#(#values,)*]);
                 }
 
                 fn primary_key(&self) -> Self::PrimaryKey {
@@ -373,7 +373,7 @@ fn stub(ident: &syn::Ident, model: Option<&ModelInput>) -> TokenStream {
                 fn from_row(_: &#krate::Row) -> #krate::Result<Self> {
                     ::core::result::Result::Err(#krate::__private::derive_failed())
                 }
-                fn values(&self) -> ::std::vec::Vec<#krate::__private::Value> { ::std::vec::Vec::new() }
+                fn write_values(&self, _: &mut ::std::vec::Vec<#krate::__private::Value>) {}
                 fn primary_key(&self) -> i64 { 0 }
                 fn set_column(&mut self, _: usize, _: &#krate::Row, _: usize) -> #krate::Result<()> {
                     ::core::result::Result::Ok(())

@@ -152,8 +152,15 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Decodes a row whose columns are [`Model::COLUMNS`] in order.
     fn from_row(row: &Row) -> Result<Self>;
 
+    /// Appends the value of every column, in order, to `out`.
+    fn write_values(&self, out: &mut Vec<Value>);
+
     /// The value of every column, in order.
-    fn values(&self) -> Vec<Value>;
+    fn values(&self) -> Vec<Value> {
+        let mut values = Vec::with_capacity(Self::COLUMNS.len());
+        self.write_values(&mut values);
+        values
+    }
 
     /// This row's primary key.
     fn primary_key(&self) -> Self::PrimaryKey;

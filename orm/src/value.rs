@@ -115,6 +115,17 @@ impl Value {
     pub fn is_zero_integer(&self) -> bool {
         matches!(self, Value::I16(0) | Value::I32(0) | Value::I64(0))
     }
+
+    /// About how many bytes a driver's argument buffer takes for this value (its length
+    /// prefix and contents; JSON and lists are guessed low): sizes the buffer before binding.
+    pub(crate) fn encoded_size_hint(&self) -> usize {
+        4 + match self {
+            Value::Text(s) | Value::Unencodable(s) => s.len(),
+            Value::Bytes(b) => b.len(),
+            Value::List(_, items) => items.len() * 8,
+            _ => 8,
+        }
+    }
 }
 
 impl std::fmt::Display for Value {

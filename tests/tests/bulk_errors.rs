@@ -46,6 +46,17 @@ struct Page {
     deleted_at: Option<chrono::DateTime<Utc>>,
 }
 
+/// A JSON document that may fail to serialize: JSON object keys must be strings.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "bulk_err_docs")]
+struct Doc {
+    #[orm(primary_key)]
+    id: i64,
+    title: String,
+    #[orm(json)]
+    body: std::collections::BTreeMap<(i32, i32), i32>,
+}
+
 fn posts(slugs: &[&str]) -> Vec<Post> {
     slugs
         .iter()
@@ -72,6 +83,47 @@ async fn slugs(db: &Db) -> Vec<String> {
         .all(db)
         .await
         .unwrap()
+}
+
+#[tokio::test]
+async fn a_value_that_cannot_be_encoded_in_a_later_chunk_leaves_the_table_as_it_was() {
+    for t in tests::backends("bulk_err_encode").await {
+        orm::schema::create_table::<Doc>(&t.db).await.unwrap();
+        // Two values a row: more than two statements' worth on every backend. The bad row is
+        // in the last chunk, whose values are bound while the chunk before it runs.
+        let n = t.db.dialect().bind_limit() + 10;
+        let mut input: Vec<Doc> = (0..n)
+            .map(|i| Doc {
+                id: 0,
+                title: format!("doc {i}"),
+                body: Default::default(),
+            })
+            .collect();
+        input[n - 2].body.insert((1, 2), 3);
+        let err = Doc::bulk_create(&t.db, input.clone()).await.unwrap_err();
+        assert!(matches!(err, Error::Encode { .. }), "{}: {err:?}", t.name);
+        assert_eq!(Doc::query().count(&t.db).await.unwrap(), 0, "{}", t.name);
+        // Inside the caller's transaction: undone alone; the transaction goes on.
+        let mut tx = t.db.begin().await.unwrap();
+        let err = Doc::bulk_create(&mut tx, input.clone()).await.unwrap_err();
+        assert!(matches!(err, Error::Encode { .. }), "{}: {err:?}", t.name);
+        input[n - 2].body.clear();
+        let created = Doc::bulk_create(&mut tx, input).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            Doc::query().count(&t.db).await.unwrap(),
+            n as i64,
+            "{}",
+            t.name
+        );
+        let ids: Vec<i64> = created.iter().map(|d| d.id).collect();
+        let stored = Doc::query()
+            .order_by(|d| d.id)
+            .values(|d| d.id)
+            .all(&t.db)
+            .await;
+        assert_eq!(stored.unwrap(), ids, "{}", t.name);
+    }
 }
 
 #[tokio::test]

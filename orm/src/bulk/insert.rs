@@ -6,7 +6,7 @@
 use crate::bulk::{ModelValues, Session, Table, WriteBack};
 use crate::dialect::{Dialect, GeneratedIds, RenderedSql};
 use crate::error::{Error, Result};
-use crate::exec::{Executor, Tx};
+use crate::exec::{Bound, ExecResult, Executor, Tx};
 use crate::expr::{CmpOp, Node};
 use crate::failed_row::{self, Lookup, Sent};
 use crate::model::ColumnDef;
@@ -22,17 +22,20 @@ pub(super) fn rows_per_statement(dialect: Dialect, width: usize) -> usize {
     (dialect.bulk_statement_params() / width).max(1)
 }
 
-/// `bulk_create`: inserts `values` (one row of values per model of `models`, in order) in one
-/// transaction, writing what the database generated into `models`.
+/// `bulk_create`: inserts the rows of `models` in one transaction, writing what the database
+/// generated into them.
 pub(super) async fn create(
     exec: &mut dyn Session,
     table: &Table,
-    values: Vec<Vec<Value>>,
     models: &mut dyn WriteBack,
 ) -> Result<()> {
-    let mut batch = Batch::new(table, exec.dialect(), values.len());
-    for row in values {
-        batch.push(row);
+    let rows = models.rows();
+    let mut batch = Batch::new(table, exec.dialect(), rows);
+    // Each row's values pass through one buffer on their way into their statement's list.
+    let mut row = Vec::with_capacity(table.columns.len());
+    for r in 0..rows {
+        models.write_row(r, &mut row);
+        batch.push_from(&mut row);
     }
     let mut sent = Sent::new();
     if !exec.in_transaction() && batch.is_one_statement() {
@@ -228,27 +231,54 @@ impl RowidInserts {
         }
     }
 
+    /// The guarded INSERT of `n` rows whose bound values are `params`: the guard's value
+    /// goes after theirs.
+    fn statement(
+        &mut self,
+        dialect: Dialect,
+        n: usize,
+        mut params: Vec<Value>,
+    ) -> Result<RenderedSql> {
+        let plain = &self.plain;
+        let sql = self
+            .guarded
+            .get_with(n, || dialect.insert_text_with_rowid_room(plain, n))?;
+        params.push(Value::I64(i64::MAX - n as i64));
+        Ok(RenderedSql::new(sql, params))
+    }
+
     /// Inserts the rows at `chunk` (bound values `params`) and writes their ids into
-    /// `models`: consecutive rowids ending at `last_insert_rowid()`, vouched for by the guard
-    /// of [`Dialect::insert_text_with_rowid_room`]. When the guard held the rows back (rowids
-    /// near `i64::MAX`, where SQLite picks them at random) they go again with RETURNING.
+    /// `models`.
     async fn insert(
         &mut self,
         session: &mut dyn Session,
         table: &Table,
         group: &Group,
         chunk: &[usize],
-        mut params: Vec<Value>,
+        params: Vec<Value>,
         models: &mut dyn WriteBack,
     ) -> Result<()> {
-        let dialect = session.dialect();
+        let statement = self.statement(session.dialect(), chunk.len(), params)?;
+        let result = session.execute(statement).await?;
+        self.finish(session, table, group, chunk, result, models)
+            .await
+    }
+
+    /// After the guarded INSERT of the rows at `chunk` (see [`RowidInserts::statement`]):
+    /// writes their ids into `models`, consecutive rowids ending at `last_insert_rowid()`, as
+    /// the guard of [`Dialect::insert_text_with_rowid_room`] vouches. When the guard held the
+    /// rows back (rowids near `i64::MAX`, where SQLite picks them at random) they go again
+    /// with RETURNING.
+    async fn finish(
+        &mut self,
+        session: &mut dyn Session,
+        table: &Table,
+        group: &Group,
+        chunk: &[usize],
+        result: ExecResult,
+        models: &mut dyn WriteBack,
+    ) -> Result<()> {
         let n = chunk.len();
-        let plain = &self.plain;
-        let sql = self
-            .guarded
-            .get_with(n, || dialect.insert_text_with_rowid_room(plain, n))?;
-        params.push(Value::I64(i64::MAX - n as i64));
-        let result = session.execute(RenderedSql::new(sql, params)).await?;
         if result.rows_affected == n as u64 {
             let last = result.last_insert_id.ok_or_else(|| {
                 Error::invalid_query(format!(
@@ -269,7 +299,9 @@ impl RowidInserts {
             )));
         }
         let params = group.params_of(models, chunk);
-        let sql = self.returning_text.get(dialect, &self.returning, n)?;
+        let sql = self
+            .returning_text
+            .get(session.dialect(), &self.returning, n)?;
         let returned = session.fetch(RenderedSql::new(sql, params)).await?;
         write_returned(table, &group.generated, chunk, &returned, models)
     }
@@ -297,11 +329,17 @@ impl<'t> Batch<'t> {
     }
 
     /// Adds the next row: its values, one per column.
-    pub(super) fn push(&mut self, values: Vec<Value>) {
+    pub(super) fn push(&mut self, mut values: Vec<Value>) {
+        self.push_from(&mut values);
+    }
+
+    /// Adds the next row, moving its values (one per column) out of `values`, which is left
+    /// empty.
+    fn push_from(&mut self, values: &mut Vec<Value>) {
         let index = self.pushed;
         self.pushed += 1;
         let remaining = self.total.saturating_sub(index).max(1);
-        let g = self.group_of(&values);
+        let g = self.group_of(values);
         let group = &mut self.groups[g];
         if group.rows.len().is_multiple_of(group.per_statement) {
             let rows = group.per_statement.min(remaining);
@@ -310,6 +348,7 @@ impl<'t> Batch<'t> {
                 .push(Vec::with_capacity(rows * group.written.len()));
         }
         group.rows.push(index);
+        let values = values.drain(..);
         let Some(chunk) = group.chunks.last_mut() else {
             return;
         };
@@ -318,7 +357,7 @@ impl<'t> Batch<'t> {
             chunk.extend(values);
             return;
         }
-        for (value, &bound) in values.into_iter().zip(&group.bound) {
+        for (value, &bound) in values.zip(&group.bound) {
             if bound {
                 chunk.push(value);
             }
@@ -434,41 +473,62 @@ impl<'t> Batch<'t> {
                 // Not sent after all: the rows go in INSERT chunks below.
                 sent.retract();
             }
-            let mut rowid_inserts =
-                ids_by_rowid(dialect, table, &group).then(|| RowidInserts::new(table, &group));
-            let plain = group.statement(table, None);
-            let returning = group.returning_statement(table);
-            let (mut plain_text, mut returning_text) = (Text::default(), Text::default());
-            for (k, params) in std::mem::take(&mut group.chunks).into_iter().enumerate() {
-                let chunk = group.chunk_rows(k);
-                let n = chunk.len();
-                sent.push(chunk.iter().copied());
-                if group.generated.is_empty() {
-                    let sql = plain_text.get(dialect, &plain, n)?;
-                    (&mut *tx)
-                        .execute_sql(RenderedSql::new(sql, params))
-                        .await?;
-                    continue;
-                }
-                if let Some(inserts) = &mut rowid_inserts {
-                    let mut session = &mut *tx;
-                    inserts
-                        .insert(&mut session, table, &group, chunk, params, models)
-                        .await?;
-                    continue;
-                }
-                if !ids_reported(dialect, table, &group) {
-                    let sql = returning_text.get(dialect, &returning, n)?;
+            let ids_returned = !group.generated.is_empty() && !ids_reported(dialect, table, &group);
+            if ids_returned {
+                let returning = group.returning_statement(table);
+                let mut text = Text::default();
+                for (k, params) in std::mem::take(&mut group.chunks).into_iter().enumerate() {
+                    let chunk = group.chunk_rows(k);
+                    sent.push(chunk.iter().copied());
+                    let sql = text.get(dialect, &returning, chunk.len())?;
                     let returned = (&mut *tx)
                         .fetch_all_rows(RenderedSql::new(sql, params))
                         .await?;
                     write_returned(table, &group.generated, chunk, &returned, models)?;
+                }
+                continue;
+            }
+            // Statements that return no rows: each chunk's values are bound while the
+            // statement before it runs (on SQLite's worker thread, or on the server).
+            let mut inserts =
+                ids_by_rowid(dialect, table, &group).then(|| RowidInserts::new(table, &group));
+            let plain = group.statement(table, None);
+            let mut plain_text = Text::default();
+            let mut chunks = std::mem::take(&mut group.chunks).into_iter().enumerate();
+            let mut bind = |k: usize, params: Vec<Value>, inserts: &mut Option<RowidInserts>| {
+                let n = group.chunk_rows(k).len();
+                let statement = match inserts {
+                    Some(inserts) => inserts.statement(dialect, n, params)?,
+                    None => RenderedSql::new(plain_text.get(dialect, &plain, n)?, params),
+                };
+                Ok::<_, Error>((k, Bound::new(dialect, statement)?))
+            };
+            let mut next = chunks
+                .next()
+                .map(|(k, params)| bind(k, params, &mut inserts));
+            while let Some(bound) = next.take() {
+                let (k, bound) = bound?;
+                let chunk = group.chunk_rows(k);
+                sent.push(chunk.iter().copied());
+                let (result, upcoming) =
+                    futures_util::future::join(tx.execute_bound(bound), async {
+                        chunks
+                            .next()
+                            .map(|(k, params)| bind(k, params, &mut inserts))
+                    })
+                    .await;
+                next = upcoming;
+                let result = result?;
+                if let Some(inserts) = &mut inserts {
+                    let mut session = &mut *tx;
+                    inserts
+                        .finish(&mut session, table, &group, chunk, result, models)
+                        .await?;
                     continue;
                 }
-                let sql = plain_text.get(dialect, &plain, n)?;
-                let result = (&mut *tx)
-                    .execute_sql(RenderedSql::new(sql, params))
-                    .await?;
+                if group.generated.is_empty() {
+                    continue;
+                }
                 let reported_id = result.last_insert_id.ok_or_else(|| {
                     Error::invalid_query(format!(
                         "INSERT INTO {} reported no generated id",

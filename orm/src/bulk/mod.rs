@@ -90,6 +90,12 @@ fn decode<M: Model>(row: &Row) -> Result<Vec<Value>> {
 pub(crate) trait ModelValues: Sync {
     /// The values of the rows at these input indexes, or of every row.
     fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>>;
+
+    /// How many rows there are.
+    fn rows(&self) -> usize;
+
+    /// Appends the values of the row at input index `row` to `out`.
+    fn write_row(&self, row: usize, out: &mut Vec<Value>);
 }
 
 impl<M: Model> ModelValues for [M] {
@@ -99,17 +105,43 @@ impl<M: Model> ModelValues for [M] {
             None => self.iter().map(M::values).collect(),
         }
     }
+
+    fn rows(&self) -> usize {
+        self.len()
+    }
+
+    fn write_row(&self, row: usize, out: &mut Vec<Value>) {
+        if let Some(model) = self.get(row) {
+            model.write_values(out);
+        }
+    }
 }
 
 impl<M: Model> ModelValues for Vec<M> {
     fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
         self.as_slice().values_of(rows)
     }
+
+    fn rows(&self) -> usize {
+        self.as_slice().rows()
+    }
+
+    fn write_row(&self, row: usize, out: &mut Vec<Value>) {
+        self.as_slice().write_row(row, out);
+    }
 }
 
 impl<M: Model> ModelValues for &[M] {
     fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
         (**self).values_of(rows)
+    }
+
+    fn rows(&self) -> usize {
+        (**self).rows()
+    }
+
+    fn write_row(&self, row: usize, out: &mut Vec<Value>) {
+        (**self).write_row(row, out);
     }
 }
 
@@ -142,8 +174,7 @@ pub(crate) async fn bulk_create<M: Model, E: Executor>(
     if rows.is_empty() {
         return Ok(rows);
     }
-    let values = rows.values_of(None);
-    insert::create(&mut exec, &Table::of::<M>(), values, &mut rows).await?;
+    insert::create(&mut exec, &Table::of::<M>(), &mut rows).await?;
     Ok(rows)
 }
 

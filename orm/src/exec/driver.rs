@@ -8,14 +8,17 @@ use std::time::Instant;
 
 use futures_core::stream::{BoxStream, Stream};
 use futures_util::TryStreamExt;
-use sqlx::AssertSqlSafe;
+use sqlx::{Arguments as _, AssertSqlSafe};
 
 use super::{ExecResult, Row};
-use crate::dialect::RenderedSql;
+use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
 use crate::value::Value;
 
 type Query<DB> = sqlx::query::Query<'static, DB, <DB as sqlx::Database>::Arguments>;
+
+/// A statement's arguments, as one backend's sqlx driver holds them.
+pub(super) type Args<DB> = <DB as sqlx::Database>::Arguments;
 
 /// What one backend adds to the shared runner: how a [`Value`] is bound and how results are
 /// wrapped. Implemented in `sqlite.rs`, `postgres.rs`, `mysql.rs`.
@@ -23,23 +26,97 @@ pub(crate) trait Backend: sqlx::Database
 where
     <Self as sqlx::Database>::Arguments: sqlx::IntoArguments<Self>,
 {
-    fn bind_value(query: Query<Self>, value: Value) -> Result<Query<Self>>;
+    /// Appends `value` to `args` (an [`Error::Encode`] if the driver cannot encode it).
+    fn bind_value(args: &mut Args<Self>, value: Value) -> Result<()>;
     fn wrap_row(row: Self::Row) -> Row;
     fn exec_result(result: &Self::QueryResult) -> ExecResult;
 }
 
-fn build<DB: Backend>(sql: &Arc<str>, params: Vec<Value>) -> Result<Query<DB>>
+/// `Arguments::add` with the driver's encode error as [`Error::Encode`] naming the argument.
+pub(super) trait Put: sqlx::Arguments {
+    fn put<'t, T>(&mut self, value: T) -> Result<()>
+    where
+        T: sqlx::Encode<'t, Self::Database> + sqlx::Type<Self::Database>,
+    {
+        let number = self.len() + 1;
+        self.add(value).map_err(|e| Error::Encode {
+            message: format!("argument ${number}: {e}"),
+        })
+    }
+}
+
+impl<A: sqlx::Arguments> Put for A {}
+
+/// `params` bound into one argument buffer, sized for them up front: no move of a query per
+/// value, no regrowth for a statement of thousands of values.
+fn bind_all<DB: Backend>(params: Vec<Value>) -> Result<Args<DB>>
 where
     <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
 {
-    let mut query = sqlx::query::<DB>(AssertSqlSafe(Arc::clone(sql)));
+    let mut args = Args::<DB>::default();
+    let bytes = params.iter().map(Value::encoded_size_hint).sum();
+    args.reserve(params.len(), bytes);
     for value in params {
         if let Value::Unencodable(why) = value {
             return Err(Error::Encode { message: why });
         }
-        query = DB::bind_value(query, value)?;
+        DB::bind_value(&mut args, value)?;
     }
-    Ok(query)
+    Ok(args)
+}
+
+/// The query of `sql` with `params` bound.
+fn build<DB: Backend>(sql: &Arc<str>, params: Vec<Value>) -> Result<Query<DB>>
+where
+    <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+{
+    let args = bind_all::<DB>(params)?;
+    Ok(sqlx::query_with(AssertSqlSafe(Arc::clone(sql)), args))
+}
+
+/// A statement whose values are already bound into its backend's argument buffer, made
+/// apart from running it: a bulk operation binds its next chunk while the previous one runs.
+pub(crate) struct Bound {
+    pub(super) sql: Arc<str>,
+    pub(super) args: BoundArgs,
+}
+
+/// The argument buffer of a [`Bound`] statement, per backend.
+pub(super) enum BoundArgs {
+    #[cfg(feature = "sqlite")]
+    Sqlite(Args<sqlx::Sqlite>),
+    #[cfg(feature = "postgres")]
+    Postgres(Args<sqlx::Postgres>),
+    #[cfg(feature = "mysql")]
+    Mysql(Args<sqlx::MySql>),
+}
+
+impl Bound {
+    /// Binds `rendered`'s values for `dialect`'s backend.
+    pub(crate) fn new(dialect: Dialect, rendered: RenderedSql) -> Result<Bound> {
+        let params = rendered.params;
+        let args = match dialect {
+            #[cfg(feature = "sqlite")]
+            Dialect::Sqlite => BoundArgs::Sqlite(bind_all::<sqlx::Sqlite>(params)?),
+            #[cfg(feature = "postgres")]
+            Dialect::Postgres => BoundArgs::Postgres(bind_all::<sqlx::Postgres>(params)?),
+            #[cfg(feature = "mysql")]
+            Dialect::Mysql => BoundArgs::Mysql(bind_all::<sqlx::MySql>(params)?),
+            #[allow(unreachable_patterns)]
+            other => return Err(not_compiled_in(other)),
+        };
+        Ok(Bound {
+            sql: Arc::from(rendered.sql),
+            args,
+        })
+    }
+}
+
+/// The error for a statement of a backend this build has no driver for.
+pub(super) fn not_compiled_in(dialect: Dialect) -> Error {
+    Error::invalid_query(format!(
+        "a {dialect} statement, but this build of orm has no {dialect} driver"
+    ))
 }
 
 fn log(sql: &str, started: Instant, rows: u64, ok: bool) {
@@ -108,9 +185,23 @@ where
     <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
     X: sqlx::Executor<'c, Database = DB>,
 {
+    let args = bind_all::<DB>(rendered.params)?;
+    execute_args(executor, Arc::from(rendered.sql), args).await
+}
+
+/// Runs `sql` with arguments already bound (a [`Bound`] statement's).
+pub(super) async fn execute_args<'c, DB, X>(
+    executor: X,
+    sql: Arc<str>,
+    args: Args<DB>,
+) -> Result<ExecResult>
+where
+    DB: Backend,
+    <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    X: sqlx::Executor<'c, Database = DB>,
+{
     let started = Instant::now();
-    let sql: Arc<str> = Arc::from(rendered.sql);
-    let query = build::<DB>(&sql, rendered.params)?;
+    let query = sqlx::query_with(AssertSqlSafe(Arc::clone(&sql)), args);
     match query.execute(executor).await {
         Ok(done) => {
             let result = DB::exec_result(&done);

@@ -26,6 +26,8 @@ use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::value::Value;
+pub(crate) use driver::Bound;
+use driver::BoundArgs;
 use parked::{Conns, TxConn};
 
 /// What a statement that returns no rows reports.
@@ -332,6 +334,32 @@ impl Tx<'_> {
             TxInner::Mysql(t) => t.rollback().await?,
         }
         Ok(())
+    }
+}
+
+impl Tx<'_> {
+    /// Runs a statement bound by [`Bound::new`] for this transaction's backend.
+    pub(crate) fn execute_bound(&mut self, bound: Bound) -> BoxFuture<'_, Result<ExecResult>> {
+        let Bound { sql, args } = bound;
+        let dialect = self.dialect();
+        match (&mut self.inner, args) {
+            #[cfg(feature = "sqlite")]
+            (TxInner::Sqlite(t), BoundArgs::Sqlite(args)) => {
+                Box::pin(driver::execute_args(&mut **t, sql, args))
+            }
+            #[cfg(feature = "postgres")]
+            (TxInner::Postgres(t), BoundArgs::Postgres(args)) => {
+                Box::pin(driver::execute_args(&mut **t, sql, args))
+            }
+            #[cfg(feature = "mysql")]
+            (TxInner::Mysql(t), BoundArgs::Mysql(args)) => {
+                Box::pin(driver::execute_args(&mut **t, sql, args))
+            }
+            #[allow(unreachable_patterns)]
+            _ => Box::pin(std::future::ready(Err(Error::invalid_query(format!(
+                "a statement bound for another backend than this {dialect} transaction"
+            ))))),
+        }
     }
 }
 

@@ -4,47 +4,45 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sqlx::MySql;
 use sqlx::mysql::{MySqlQueryResult, MySqlRow};
 
-use super::driver::Backend;
+use super::driver::{Backend, Put as _};
 use super::{ExecResult, Row, RowInner};
 use crate::error::{Error, Result};
 use crate::value::{SqlType, Value};
 
-type Query = sqlx::query::Query<'static, MySql, sqlx::mysql::MySqlArguments>;
+type Args = sqlx::mysql::MySqlArguments;
 
 impl Backend for MySql {
-    fn bind_value(query: Query, value: Value) -> Result<Query> {
-        Ok(match value {
+    fn bind_value(args: &mut Args, value: Value) -> Result<()> {
+        match value {
             Value::Null(ty) => match ty {
-                SqlType::Bool => query.bind(None::<bool>),
-                SqlType::I16 | SqlType::I32 | SqlType::I64 => query.bind(None::<i64>),
-                SqlType::F32 | SqlType::F64 => query.bind(None::<f64>),
-                SqlType::Text | SqlType::Json => query.bind(None::<String>),
-                SqlType::Bytes => query.bind(None::<Vec<u8>>),
-                SqlType::DateTime | SqlType::NaiveDateTime => query.bind(None::<NaiveDateTime>),
-                SqlType::Date => query.bind(None::<NaiveDate>),
+                SqlType::Bool => args.put(None::<bool>),
+                SqlType::I16 | SqlType::I32 | SqlType::I64 => args.put(None::<i64>),
+                SqlType::F32 | SqlType::F64 => args.put(None::<f64>),
+                SqlType::Text | SqlType::Json => args.put(None::<String>),
+                SqlType::Bytes => args.put(None::<Vec<u8>>),
+                SqlType::DateTime | SqlType::NaiveDateTime => args.put(None::<NaiveDateTime>),
+                SqlType::Date => args.put(None::<NaiveDate>),
             },
-            Value::Bool(v) => query.bind(v),
-            Value::I16(v) => query.bind(v),
-            Value::I32(v) => query.bind(v),
-            Value::I64(v) => query.bind(v),
-            Value::F32(v) => query.bind(v),
-            Value::F64(v) => query.bind(v),
-            Value::Text(v) => query.bind(v),
-            Value::Bytes(v) => query.bind(v),
+            Value::Bool(v) => args.put(v),
+            Value::I16(v) => args.put(v),
+            Value::I32(v) => args.put(v),
+            Value::I64(v) => args.put(v),
+            Value::F32(v) => args.put(v),
+            Value::F64(v) => args.put(v),
+            Value::Text(v) => args.put(v),
+            Value::Bytes(v) => args.put(v),
             // sqlx sends DateTime<Utc> as TIMESTAMP, which MySQL turns into NULL outside
             // 1970–2038; as a DATETIME (the column type) every date survives. The session time
             // zone is UTC, so the value is the same instant.
-            Value::DateTime(v) => query.bind(v.naive_utc()),
-            Value::NaiveDateTime(v) => query.bind(v),
-            Value::Date(v) => query.bind(v),
-            Value::Json(v) => query.bind(serde_json::to_string(&v)?),
-            Value::Unencodable(why) => return Err(Error::Encode { message: why }),
-            Value::List(..) => {
-                return Err(Error::Encode {
-                    message: "a list value must be expanded by the dialect on MySQL".into(),
-                });
-            }
-        })
+            Value::DateTime(v) => args.put(v.naive_utc()),
+            Value::NaiveDateTime(v) => args.put(v),
+            Value::Date(v) => args.put(v),
+            Value::Json(v) => args.put(serde_json::to_string(&v)?),
+            Value::Unencodable(why) => Err(Error::Encode { message: why }),
+            Value::List(..) => Err(Error::Encode {
+                message: "a list value must be expanded by the dialect on MySQL".into(),
+            }),
+        }
     }
 
     fn wrap_row(row: MySqlRow) -> Row {

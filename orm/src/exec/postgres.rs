@@ -5,45 +5,45 @@ use sqlx::Postgres;
 use sqlx::postgres::{PgQueryResult, PgRow};
 use sqlx::types::Json;
 
-use super::driver::Backend;
+use super::driver::{Backend, Put as _};
 use super::{ExecResult, Row, RowInner};
 use crate::error::{Error, Result};
 use crate::value::{SqlType, Value};
 
-type Query = sqlx::query::Query<'static, Postgres, sqlx::postgres::PgArguments>;
+type Args = sqlx::postgres::PgArguments;
 
 impl Backend for Postgres {
-    fn bind_value(query: Query, value: Value) -> Result<Query> {
-        Ok(match value {
+    fn bind_value(args: &mut Args, value: Value) -> Result<()> {
+        match value {
             Value::Null(ty) => match ty {
-                SqlType::Bool => query.bind(None::<bool>),
-                SqlType::I16 => query.bind(None::<i16>),
-                SqlType::I32 => query.bind(None::<i32>),
-                SqlType::I64 => query.bind(None::<i64>),
-                SqlType::F32 => query.bind(None::<f32>),
-                SqlType::F64 => query.bind(None::<f64>),
-                SqlType::Text => query.bind(None::<String>),
-                SqlType::Bytes => query.bind(None::<Vec<u8>>),
-                SqlType::DateTime => query.bind(None::<DateTime<Utc>>),
-                SqlType::NaiveDateTime => query.bind(None::<NaiveDateTime>),
-                SqlType::Date => query.bind(None::<NaiveDate>),
-                SqlType::Json => query.bind(None::<Json<serde_json::Value>>),
+                SqlType::Bool => args.put(None::<bool>),
+                SqlType::I16 => args.put(None::<i16>),
+                SqlType::I32 => args.put(None::<i32>),
+                SqlType::I64 => args.put(None::<i64>),
+                SqlType::F32 => args.put(None::<f32>),
+                SqlType::F64 => args.put(None::<f64>),
+                SqlType::Text => args.put(None::<String>),
+                SqlType::Bytes => args.put(None::<Vec<u8>>),
+                SqlType::DateTime => args.put(None::<DateTime<Utc>>),
+                SqlType::NaiveDateTime => args.put(None::<NaiveDateTime>),
+                SqlType::Date => args.put(None::<NaiveDate>),
+                SqlType::Json => args.put(None::<Json<serde_json::Value>>),
             },
-            Value::Bool(v) => query.bind(v),
-            Value::I16(v) => query.bind(v),
-            Value::I32(v) => query.bind(v),
-            Value::I64(v) => query.bind(v),
-            Value::F32(v) => query.bind(v),
-            Value::F64(v) => query.bind(v),
-            Value::Text(v) => query.bind(v),
-            Value::Bytes(v) => query.bind(v),
-            Value::DateTime(v) => query.bind(v),
-            Value::NaiveDateTime(v) => query.bind(v),
-            Value::Date(v) => query.bind(v),
-            Value::Json(v) => query.bind(Json(v)),
-            Value::Unencodable(why) => return Err(Error::Encode { message: why }),
-            Value::List(ty, items) => bind_array(query, ty, items)?,
-        })
+            Value::Bool(v) => args.put(v),
+            Value::I16(v) => args.put(v),
+            Value::I32(v) => args.put(v),
+            Value::I64(v) => args.put(v),
+            Value::F32(v) => args.put(v),
+            Value::F64(v) => args.put(v),
+            Value::Text(v) => args.put(v),
+            Value::Bytes(v) => args.put(v),
+            Value::DateTime(v) => args.put(v),
+            Value::NaiveDateTime(v) => args.put(v),
+            Value::Date(v) => args.put(v),
+            Value::Json(v) => args.put(Json(v)),
+            Value::Unencodable(why) => Err(Error::Encode { message: why }),
+            Value::List(ty, items) => bind_array(args, ty, items),
+        }
     }
 
     fn wrap_row(row: PgRow) -> Row {
@@ -60,7 +60,7 @@ impl Backend for Postgres {
     }
 }
 
-fn bind_array(query: Query, ty: SqlType, items: Vec<Value>) -> Result<Query> {
+fn bind_array(args: &mut Args, ty: SqlType, items: Vec<Value>) -> Result<()> {
     macro_rules! array {
         ($variant:ident, $rust:ty) => {{
             let mut out: Vec<$rust> = Vec::with_capacity(items.len());
@@ -70,10 +70,10 @@ fn bind_array(query: Query, ty: SqlType, items: Vec<Value>) -> Result<Query> {
                     other => return Err(mismatch(ty, &other)),
                 }
             }
-            query.bind(out)
+            args.put(out)
         }};
     }
-    Ok(match ty {
+    match ty {
         SqlType::Bool => array!(Bool, bool),
         SqlType::I16 => array!(I16, i16),
         SqlType::I32 => array!(I32, i32),
@@ -85,12 +85,10 @@ fn bind_array(query: Query, ty: SqlType, items: Vec<Value>) -> Result<Query> {
         SqlType::DateTime => array!(DateTime, DateTime<Utc>),
         SqlType::NaiveDateTime => array!(NaiveDateTime, NaiveDateTime),
         SqlType::Date => array!(Date, NaiveDate),
-        SqlType::Json => {
-            return Err(Error::Encode {
-                message: "JSON values cannot be bound as an array".into(),
-            });
-        }
-    })
+        SqlType::Json => Err(Error::Encode {
+            message: "JSON values cannot be bound as an array".into(),
+        }),
+    }
 }
 
 fn mismatch(ty: SqlType, value: &Value) -> Error {

@@ -3,36 +3,34 @@
 use sqlx::sqlite::{SqliteQueryResult, SqliteRow};
 use sqlx::{Row as _, Sqlite, TypeInfo as _, ValueRef as _};
 
-use super::driver::Backend;
+use super::driver::{Backend, Put as _};
 use super::{ExecResult, Row, RowInner};
 use crate::error::{Error, Result};
 use crate::value::Value;
 
-type Query = sqlx::query::Query<'static, Sqlite, sqlx::sqlite::SqliteArguments>;
+type Args = sqlx::sqlite::SqliteArguments;
 
 impl Backend for Sqlite {
-    fn bind_value(query: Query, value: Value) -> Result<Query> {
-        Ok(match value {
-            Value::Null(_) => query.bind(None::<i64>),
-            Value::Bool(v) => query.bind(v),
-            Value::I16(v) => query.bind(v),
-            Value::I32(v) => query.bind(v),
-            Value::I64(v) => query.bind(v),
-            Value::F32(v) => query.bind(f64::from(v)),
-            Value::F64(v) => query.bind(v),
-            Value::Text(v) => query.bind(v),
-            Value::Bytes(v) => query.bind(v),
-            Value::DateTime(v) => query.bind(v),
-            Value::NaiveDateTime(v) => query.bind(v),
-            Value::Date(v) => query.bind(v),
-            Value::Json(v) => query.bind(serde_json::to_string(&v)?),
-            Value::Unencodable(why) => return Err(Error::Encode { message: why }),
-            Value::List(..) => {
-                return Err(Error::Encode {
-                    message: "a list value must be expanded by the dialect on SQLite".into(),
-                });
-            }
-        })
+    fn bind_value(args: &mut Args, value: Value) -> Result<()> {
+        match value {
+            Value::Null(_) => args.put(None::<i64>),
+            Value::Bool(v) => args.put(v),
+            Value::I16(v) => args.put(v),
+            Value::I32(v) => args.put(v),
+            Value::I64(v) => args.put(v),
+            Value::F32(v) => args.put(f64::from(v)),
+            Value::F64(v) => args.put(v),
+            Value::Text(v) => args.put(v),
+            Value::Bytes(v) => args.put(v),
+            Value::DateTime(v) => args.put(v),
+            Value::NaiveDateTime(v) => args.put(v),
+            Value::Date(v) => args.put(v),
+            Value::Json(v) => args.put(serde_json::to_string(&v)?),
+            Value::Unencodable(why) => Err(Error::Encode { message: why }),
+            Value::List(..) => Err(Error::Encode {
+                message: "a list value must be expanded by the dialect on SQLite".into(),
+            }),
+        }
     }
 
     fn wrap_row(row: SqliteRow) -> Row {

@@ -280,12 +280,7 @@ impl RowidInserts {
     ) -> Result<()> {
         let n = chunk.len();
         if result.rows_affected == n as u64 {
-            let last = result.last_insert_id.ok_or_else(|| {
-                Error::invalid_query(format!(
-                    "INSERT INTO {} reported no generated id",
-                    table.name
-                ))
-            })?;
+            let last = reported_id(table, &result)?;
             let first = last - (n as i64 - 1);
             for (offset, &r) in chunk.iter().enumerate() {
                 models.set_auto_id(r, first + offset as i64)?;
@@ -395,12 +390,12 @@ impl<'t> Batch<'t> {
         self.last
     }
 
-    /// Whether the whole batch is one INSERT that needs no other statement: one group in one
+    /// Whether the whole batch is one INSERT that writes nothing else: one group in one
     /// chunk, not for COPY, no explicit auto-increment values to keep the generator ahead of,
-    /// and ids (if any) read by RETURNING or from SQLite's last rowid (guarded in the INSERT
-    /// itself), not from MySQL's first id (which takes a statement after it). One statement
-    /// is atomic by itself, so on a `&Db` it runs outside a transaction: two round trips of
-    /// three fewer.
+    /// and ids (if any) read by RETURNING, from SQLite's last rowid (guarded in the INSERT
+    /// itself) or, for an auto-increment key alone, from MySQL's first id and the id step
+    /// (read on the INSERT's connection just before it). One INSERT is atomic by itself, so
+    /// on a `&Db` it runs outside a transaction: two round trips fewer.
     fn is_one_statement(&self) -> bool {
         let [group] = self.groups.as_slice() else {
             return false;
@@ -408,7 +403,9 @@ impl<'t> Batch<'t> {
         group.chunks.len() == 1
             && !group.sets_auto_increment(self.table)
             && !copy_may_take(self.dialect, group.rows.len())
-            && (group.generated.is_empty() || self.dialect.generated_ids() != GeneratedIds::FirstId)
+            && (group.generated.is_empty()
+                || self.dialect.generated_ids() != GeneratedIds::FirstId
+                || only_auto_generated(self.table, group))
     }
 
     /// Sends a batch of one statement (see [`Batch::is_one_statement`]) straight to `session`.
@@ -437,6 +434,27 @@ impl<'t> Batch<'t> {
             return inserts
                 .insert(session, table, &group, chunk, params, models)
                 .await;
+        }
+        if !group.generated.is_empty() && dialect.generated_ids() == GeneratedIds::FirstId {
+            // The id step is a session variable: read on the INSERT's connection, before it,
+            // so that a failed read leaves nothing written.
+            let insert = group.statement(table, None);
+            let sql = RenderedSql::new(dialect.insert_text(&insert, group.rows.len())?, params);
+            let (stepped, result) = match dialect.generated_id_step_sql() {
+                Some(step) => {
+                    let step = RenderedSql::new(step.to_owned(), Vec::new());
+                    session.fetch_then_execute(step, sql).await?
+                }
+                None => (Vec::new(), session.execute(sql).await?),
+            };
+            let ids = FirstIds {
+                first: reported_id(table, &result)?,
+                step: id_step(&stepped)?,
+            };
+            for (offset, &r) in group.rows.iter().enumerate() {
+                models.set_auto_id(r, ids.first + offset as i64 * ids.step)?;
+            }
+            return Ok(());
         }
         let insert = group.returning_statement(table);
         let sql = dialect.insert_text(&insert, group.rows.len())?;
@@ -529,18 +547,12 @@ impl<'t> Batch<'t> {
                 if group.generated.is_empty() {
                     continue;
                 }
-                let reported_id = result.last_insert_id.ok_or_else(|| {
-                    Error::invalid_query(format!(
-                        "INSERT INTO {} reported no generated id",
-                        table.name
-                    ))
-                })?;
                 let step = match id_step {
                     Some(step) => step,
                     None => *id_step.insert(generated_id_step(tx, dialect).await?),
                 };
                 let ids = FirstIds {
-                    first: reported_id,
+                    first: reported_id(table, &result)?,
                     step,
                 };
                 fill_from_first_id(tx, dialect, table, &group.generated, chunk, ids, models)
@@ -637,12 +649,16 @@ async fn copy_group(tx: &mut Tx<'_>, table: &Table, group: &Group) -> Result<Opt
 /// id always, SQLite's last rowid when the key is the only generated column (and the rowids
 /// have room, which the INSERT itself checks: see [`RowidInserts`]).
 fn ids_reported(dialect: Dialect, table: &Table, group: &Group) -> bool {
-    let only_auto = matches!(group.generated.as_slice(), [i] if table.columns[*i].auto_increment);
     match dialect.generated_ids() {
         GeneratedIds::Returning => false,
-        GeneratedIds::LastRowid => only_auto,
+        GeneratedIds::LastRowid => only_auto_generated(table, group),
         GeneratedIds::FirstId => true,
     }
+}
+
+/// Whether the auto-increment key is the only column generated for `group`'s rows.
+fn only_auto_generated(table: &Table, group: &Group) -> bool {
+    matches!(group.generated.as_slice(), [i] if table.columns[*i].auto_increment)
 }
 
 /// Whether `group`'s generated ids come from SQLite's `last_insert_rowid()`, through the
@@ -696,10 +712,26 @@ async fn generated_id_step(tx: &mut Tx<'_>, dialect: Dialect) -> Result<i64> {
     let fetched = (&mut *tx)
         .fetch_all_rows(RenderedSql::new(sql.to_owned(), Vec::new()))
         .await?;
+    id_step(&fetched)
+}
+
+/// The id step from the rows of the dialect's `generated_id_step_sql` (1 without a row).
+fn id_step(fetched: &[crate::exec::Row]) -> Result<i64> {
     match fetched.first() {
         Some(row) => row.try_get::<i64>(0),
         None => Ok(1),
     }
+}
+
+/// The id the backend reports for an INSERT into `table`: its first row's on MySQL, its last
+/// row's on SQLite.
+fn reported_id(table: &Table, result: &ExecResult) -> Result<i64> {
+    result.last_insert_id.ok_or_else(|| {
+        Error::invalid_query(format!(
+            "INSERT INTO {} reported no generated id",
+            table.name
+        ))
+    })
 }
 
 /// The ids of one multi-row INSERT where the backend reports the first.

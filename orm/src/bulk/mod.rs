@@ -33,6 +33,12 @@ pub(crate) trait Session: Send {
     fn in_transaction(&self) -> bool;
     fn fetch<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>>;
     fn execute<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<ExecResult>>;
+    /// [`Executor::fetch_then_execute`]: two statements on one connection.
+    fn fetch_then_execute<'s>(
+        &'s mut self,
+        first: RenderedSql,
+        second: RenderedSql,
+    ) -> BoxFuture<'s, Result<(Vec<Row>, ExecResult)>>;
     /// A transaction, or a savepoint inside the caller's.
     fn begin<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>>;
 }
@@ -52,6 +58,14 @@ impl<E: Executor> Session for E {
 
     fn execute<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<ExecResult>> {
         self.execute_sql(sql)
+    }
+
+    fn fetch_then_execute<'s>(
+        &'s mut self,
+        first: RenderedSql,
+        second: RenderedSql,
+    ) -> BoxFuture<'s, Result<(Vec<Row>, ExecResult)>> {
+        Executor::fetch_then_execute(self, first, second)
     }
 
     fn begin<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>> {

@@ -67,6 +67,16 @@ pub trait Executor: Send + sealed::Sealed {
     #[doc(hidden)]
     fn execute_sql<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<ExecResult>>;
 
+    /// Runs `first` and collects its rows, then, if it succeeded, runs `second`, on one
+    /// connection: what `first` reads of the session (a session variable) holds for `second`.
+    /// On a `Db` no transaction is opened around them.
+    #[doc(hidden)]
+    fn fetch_then_execute<'s>(
+        &'s mut self,
+        first: RenderedSql,
+        second: RenderedSql,
+    ) -> BoxFuture<'s, Result<(Vec<Row>, ExecResult)>>;
+
     /// Runs a statement and yields rows as they arrive.
     #[doc(hidden)]
     fn fetch_rows<'e>(self, sql: RenderedSql) -> BoxStream<'e, Result<Row>>
@@ -221,6 +231,21 @@ impl Executor for &Db {
             Pool::Postgres(p) => Box::pin(p.execute(sql)),
             #[cfg(feature = "mysql")]
             Pool::Mysql(p) => Box::pin(p.execute(sql)),
+        }
+    }
+
+    fn fetch_then_execute<'s>(
+        &'s mut self,
+        first: RenderedSql,
+        second: RenderedSql,
+    ) -> BoxFuture<'s, Result<(Vec<Row>, ExecResult)>> {
+        match &self.pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(p) => Box::pin(p.fetch_then_execute(first, second)),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(p) => Box::pin(p.fetch_then_execute(first, second)),
+            #[cfg(feature = "mysql")]
+            Pool::Mysql(p) => Box::pin(p.fetch_then_execute(first, second)),
         }
     }
 
@@ -406,6 +431,18 @@ impl Executor for &mut Tx<'_> {
             #[cfg(feature = "mysql")]
             TxInner::Mysql(t) => Box::pin(driver::execute(&mut **t, sql)),
         }
+    }
+
+    fn fetch_then_execute<'s>(
+        &'s mut self,
+        first: RenderedSql,
+        second: RenderedSql,
+    ) -> BoxFuture<'s, Result<(Vec<Row>, ExecResult)>> {
+        Box::pin(async move {
+            let rows = self.fetch_all_rows(first).await?;
+            let done = self.execute_sql(second).await?;
+            Ok((rows, done))
+        })
     }
 
     fn fetch_rows<'e>(self, sql: RenderedSql) -> BoxStream<'e, Result<Row>>

@@ -147,6 +147,24 @@ where
         self.settle(conn, &outcome);
         outcome
     }
+
+    /// Runs `first`, then (if it succeeded) `second`, on one connection, outside a
+    /// transaction.
+    pub(crate) async fn fetch_then_execute(
+        &self,
+        first: RenderedSql,
+        second: RenderedSql,
+    ) -> Result<(Vec<Row>, ExecResult)> {
+        let mut conn = self.take().await?;
+        let outcome = async {
+            let rows = driver::fetch_all(&mut *conn, first).await?;
+            let done = driver::execute(&mut *conn, second).await?;
+            Ok((rows, done))
+        }
+        .await;
+        self.settle(conn, &outcome);
+        outcome
+    }
 }
 
 /// The connection of a [`Tx`](super::Tx): a transaction owning a pool connection, or a

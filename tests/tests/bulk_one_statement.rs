@@ -36,6 +36,17 @@ fn tags(codes: &[&str]) -> Vec<Tag> {
         .collect()
 }
 
+/// New posts (ids left to the database) with these slugs.
+fn posts(slugs: &[&str]) -> Vec<Post> {
+    slugs
+        .iter()
+        .map(|s| Post {
+            id: 0,
+            slug: (*s).into(),
+        })
+        .collect()
+}
+
 /// Transactions begun so far by this MySQL session (`Com_begin`); the other backends do not
 /// count them where a session can read it.
 async fn begun(db: &Db, backend: &str) -> Option<i64> {
@@ -63,15 +74,10 @@ async fn one_insert_runs_without_a_transaction_and_fills_in_ids() {
             assert_eq!(after - before, 0, "{}: BEGINs for one INSERT", t.name);
         }
 
-        let posts: Vec<Post> = ["x", "y", "z"]
-            .iter()
-            .map(|s| Post {
-                id: 0,
-                slug: (*s).into(),
-            })
-            .collect();
         let before = begun(&db, t.name).await;
-        let made = Post::bulk_create(&db, posts).await.unwrap();
+        let made = Post::bulk_create(&db, posts(&["x", "y", "z"]))
+            .await
+            .unwrap();
         if let (Some(before), Some(after)) = (before, begun(&db, t.name).await) {
             assert_eq!(after - before, 0, "{}: BEGINs for ids read alone", t.name);
         }
@@ -130,15 +136,10 @@ async fn mysql_reads_the_id_step_of_the_inserting_session() {
         db.execute_raw("SET SESSION auto_increment_increment = 3", vec![])
             .await
             .unwrap();
-        let posts: Vec<Post> = ["p", "q", "r"]
-            .iter()
-            .map(|s| Post {
-                id: 0,
-                slug: (*s).into(),
-            })
-            .collect();
         let before = begun(&db, t.name).await;
-        let made = Post::bulk_create(&db, posts).await.unwrap();
+        let made = Post::bulk_create(&db, posts(&["p", "q", "r"]))
+            .await
+            .unwrap();
         assert_eq!(begun(&db, t.name).await, before, "mysql: no BEGIN");
         let stored = Post::query().order_by(|p| p.id).all(&db).await.unwrap();
         assert_eq!(made, stored, "mysql");

@@ -7,9 +7,9 @@ use crate::bulk::{ModelValues, Session, Table, WriteBack};
 use crate::dialect::{Dialect, GeneratedIds, RenderedSql};
 use crate::error::{Error, Result};
 use crate::exec::{Bound, ExecResult, Executor, Tx};
-use crate::expr::{CmpOp, Node};
+use crate::expr::Node;
 use crate::failed_row::{self, Lookup, Sent};
-use crate::model::ColumnDef;
+use crate::model::{ColumnDef, key_condition};
 use crate::stmt::{ConflictAction, Insert, OnConflict, Select};
 use crate::value::Value;
 
@@ -451,10 +451,7 @@ impl<'t> Batch<'t> {
                 first: reported_id(table, &result)?,
                 step: id_step(&stepped)?,
             };
-            for (offset, &r) in group.rows.iter().enumerate() {
-                models.set_auto_id(r, ids.first + offset as i64 * ids.step)?;
-            }
-            return Ok(());
+            return ids.assign(&group.rows, models);
         }
         let insert = group.returning_statement(table);
         let sql = dialect.insert_text(&insert, group.rows.len())?;
@@ -740,6 +737,16 @@ struct FirstIds {
     step: i64,
 }
 
+impl FirstIds {
+    /// Writes the ids into the rows at `chunk`, in order.
+    fn assign(&self, chunk: &[usize], models: &mut dyn WriteBack) -> Result<()> {
+        for (offset, &r) in chunk.iter().enumerate() {
+            models.set_auto_id(r, self.first + offset as i64 * self.step)?;
+        }
+        Ok(())
+    }
+}
+
 /// MySQL: a multi-row INSERT reports the first generated id; the others follow it by `step`
 /// (InnoDB's default "consecutive" lock mode for simple inserts). Defaulted columns are read
 /// back by key.
@@ -757,9 +764,7 @@ async fn fill_from_first_id(
         .copied()
         .find(|&i| table.columns[i].auto_increment);
     if auto.is_some() {
-        for (offset, &r) in chunk.iter().enumerate() {
-            models.set_auto_id(r, ids.first + offset as i64 * ids.step)?;
-        }
+        ids.assign(chunk, models)?;
     }
     let defaulted: Vec<usize> = generated
         .iter()
@@ -787,24 +792,6 @@ async fn fill_from_first_id(
         }
     }
     Ok(())
-}
-
-/// `pk1 = ? AND pk2 = ?` for the primary-key columns among `columns`.
-fn key_condition(columns: &[ColumnDef], key: Vec<Value>) -> Node {
-    let mut condition: Option<Node> = None;
-    for (def, value) in columns.iter().filter(|c| c.primary_key).zip(key) {
-        let test = Node::Compare {
-            op: CmpOp::Eq,
-            lhs: Box::new(Node::Column(def.name)),
-            rhs: Box::new(Node::Value(value)),
-            ty: def.sql_type,
-        };
-        condition = Some(match condition {
-            None => test,
-            Some(prev) => Node::And(Box::new(prev), Box::new(test)),
-        });
-    }
-    condition.unwrap_or(Node::Bool(false))
 }
 
 #[cfg(test)]

@@ -265,6 +265,7 @@ impl<M, T> std::fmt::Debug for Column<M, T> {
 
 impl<M, T> Column<M, T> {
     /// A handle to the column named `name` (the SQL name). Used by the derive macro.
+    #[inline(always)]
     pub const fn new(name: &'static str) -> Self {
         Column {
             name,
@@ -273,16 +274,19 @@ impl<M, T> Column<M, T> {
     }
 
     /// The column's SQL name.
+    #[inline(always)]
     pub const fn name(&self) -> &'static str {
         self.name
     }
 
     /// This column as an expression.
+    #[inline(always)]
     pub fn expr(self) -> Expr<T> {
         Expr::from_node(Node::Column(self.name))
     }
 
     /// `SET column = value` for [`QuerySet::update`](crate::QuerySet::update).
+    #[inline(always)]
     pub fn set(self, value: impl IntoExpr<T>) -> Assignment {
         Assignment {
             column: self.name,
@@ -320,6 +324,7 @@ impl<T> IntoExpr<T> for Expr<T> {
 }
 
 impl<M, T> IntoExpr<T> for Column<M, T> {
+    #[inline(always)]
     fn into_expr(self) -> Expr<T> {
         self.expr()
     }
@@ -410,42 +415,50 @@ numeric!(i16, i32, i64, f32, f64);
 /// Comparison and test methods shared by [`Column`] and [`Expr`].
 macro_rules! operand_methods {
     () => {
+        #[inline(always)]
         fn compare(self, op: CmpOp, rhs: impl IntoExpr<T>) -> Expr<bool> {
             let lhs = self.into_expr().node;
             compare_nodes(op, lhs, rhs.into_expr().node, T::SQL_TYPE)
         }
 
         /// `self = rhs` (case-sensitive for text on every backend).
+        #[inline(always)]
         pub fn eq(self, rhs: impl IntoExpr<T>) -> Expr<bool> {
             self.compare(CmpOp::Eq, rhs)
         }
 
         /// `self <> rhs`.
+        #[inline(always)]
         pub fn ne(self, rhs: impl IntoExpr<T>) -> Expr<bool> {
             self.compare(CmpOp::Ne, rhs)
         }
 
         /// `self < rhs`.
+        #[inline(always)]
         pub fn lt(self, rhs: impl IntoExpr<T>) -> Expr<bool> {
             self.compare(CmpOp::Lt, rhs)
         }
 
         /// `self <= rhs`.
+        #[inline(always)]
         pub fn le(self, rhs: impl IntoExpr<T>) -> Expr<bool> {
             self.compare(CmpOp::Le, rhs)
         }
 
         /// `self > rhs`.
+        #[inline(always)]
         pub fn gt(self, rhs: impl IntoExpr<T>) -> Expr<bool> {
             self.compare(CmpOp::Gt, rhs)
         }
 
         /// `self >= rhs`.
+        #[inline(always)]
         pub fn ge(self, rhs: impl IntoExpr<T>) -> Expr<bool> {
             self.compare(CmpOp::Ge, rhs)
         }
 
         /// `self BETWEEN low AND high` (both inclusive).
+        #[inline(always)]
         pub fn between(self, low: impl IntoExpr<T>, high: impl IntoExpr<T>) -> Expr<bool> {
             Expr::from_node(Node::Between {
                 expr: self.into_expr().node.boxed(),
@@ -458,21 +471,25 @@ macro_rules! operand_methods {
         /// `self IN (…)`: a list of values (an array, a `Vec`, any iterator) or a one-column
         /// subquery (`Author::query().filter(…).values(|a| a.id)`). On PostgreSQL a list is one
         /// array parameter (`= ANY($1)`); an empty list matches no row.
+        #[inline(always)]
         pub fn is_in(self, values: impl InList<T>) -> Expr<bool> {
             self.in_list(values, false)
         }
 
         /// `self NOT IN (…)`; an empty list matches every row.
+        #[inline(always)]
         pub fn not_in(self, values: impl InList<T>) -> Expr<bool> {
             self.in_list(values, true)
         }
 
+        #[inline(always)]
         fn in_list(self, values: impl InList<T>, negated: bool) -> Expr<bool> {
             let expr = self.into_expr().node;
             in_list_node(expr, values.into_in_list(), T::SQL_TYPE, negated)
         }
 
         /// `self IS NULL`.
+        #[inline(always)]
         pub fn is_null(self) -> Expr<bool> {
             Expr::from_node(Node::IsNull {
                 expr: self.into_expr().node.boxed(),
@@ -481,6 +498,7 @@ macro_rules! operand_methods {
         }
 
         /// `self IS NOT NULL`.
+        #[inline(always)]
         pub fn is_not_null(self) -> Expr<bool> {
             Expr::from_node(Node::IsNull {
                 expr: self.into_expr().node.boxed(),
@@ -489,6 +507,7 @@ macro_rules! operand_methods {
         }
 
         /// Ascending order by this expression.
+        #[inline(always)]
         pub fn asc(self) -> Order {
             Order {
                 node: self.into_expr().node,
@@ -497,6 +516,7 @@ macro_rules! operand_methods {
         }
 
         /// Descending order by this expression.
+        #[inline(always)]
         pub fn desc(self) -> Order {
             Order {
                 node: self.into_expr().node,
@@ -508,41 +528,49 @@ macro_rules! operand_methods {
 
 macro_rules! text_methods {
     () => {
+        #[inline(always)]
         fn like(self, needle: &str, kind: LikeKind, case_insensitive: bool) -> Expr<bool> {
             like_node(self.into_expr().node, needle, kind, case_insensitive)
         }
 
         /// The text contains `needle` (case-sensitive; `%` and `_` match themselves).
+        #[inline(always)]
         pub fn contains(self, needle: &str) -> Expr<bool> {
             self.like(needle, LikeKind::Contains, false)
         }
 
         /// The text starts with `prefix` (case-sensitive).
+        #[inline(always)]
         pub fn starts_with(self, prefix: &str) -> Expr<bool> {
             self.like(prefix, LikeKind::StartsWith, false)
         }
 
         /// The text ends with `suffix` (case-sensitive).
+        #[inline(always)]
         pub fn ends_with(self, suffix: &str) -> Expr<bool> {
             self.like(suffix, LikeKind::EndsWith, false)
         }
 
         /// The text contains `needle`, ignoring case.
+        #[inline(always)]
         pub fn icontains(self, needle: &str) -> Expr<bool> {
             self.like(needle, LikeKind::Contains, true)
         }
 
         /// The text starts with `prefix`, ignoring case.
+        #[inline(always)]
         pub fn istarts_with(self, prefix: &str) -> Expr<bool> {
             self.like(prefix, LikeKind::StartsWith, true)
         }
 
         /// The text ends with `suffix`, ignoring case.
+        #[inline(always)]
         pub fn iends_with(self, suffix: &str) -> Expr<bool> {
             self.like(suffix, LikeKind::EndsWith, true)
         }
 
         /// The text equals `other`, ignoring case.
+        #[inline(always)]
         pub fn ieq(self, other: &str) -> Expr<bool> {
             self.like(other, LikeKind::Exact, true)
         }
@@ -619,6 +647,7 @@ macro_rules! arithmetic {
         }
         impl<M, T: NumericType, R: IntoExpr<T>> ops::$trait<R> for Column<M, T> {
             type Output = Expr<T>;
+            #[inline(always)]
             fn $method(self, rhs: R) -> Expr<T> {
                 ops::$trait::$method(self.expr(), rhs)
             }
@@ -649,6 +678,7 @@ impl<T: IntegerType, R: IntoExpr<T>> ops::Rem<R> for Expr<T> {
 
 impl<M, T: IntegerType, R: IntoExpr<T>> ops::Rem<R> for Column<M, T> {
     type Output = Expr<T>;
+    #[inline(always)]
     fn rem(self, rhs: R) -> Expr<T> {
         self.expr() % rhs
     }
@@ -663,6 +693,7 @@ impl<T: NumericType> ops::Neg for Expr<T> {
 
 impl<M, T: NumericType> ops::Neg for Column<M, T> {
     type Output = Expr<T>;
+    #[inline(always)]
     fn neg(self) -> Expr<T> {
         -self.expr()
     }
@@ -713,6 +744,7 @@ impl IntoCondition for Expr<bool> {
 }
 
 impl<M> IntoCondition for Column<M, bool> {
+    #[inline(always)]
     fn into_condition(self) -> Expr<bool> {
         self.eq(true)
     }
@@ -740,6 +772,7 @@ impl IntoOrder for Order {
 }
 
 impl<M, T: FieldType> IntoOrder for Column<M, T> {
+    #[inline(always)]
     fn push_into(self, out: &mut Vec<Order>) {
         out.push(self.asc());
     }
@@ -753,6 +786,7 @@ pub trait ColumnList<M> {
 }
 
 impl<M, T> ColumnList<M> for Column<M, T> {
+    #[inline(always)]
     fn push_names(self, out: &mut Vec<&'static str>) {
         out.push(self.name);
     }
@@ -783,6 +817,7 @@ macro_rules! tuples {
     ($($name:ident)+) => {
         impl<$($name: IntoOrder),+> IntoOrder for ($($name,)+) {
             #[allow(non_snake_case)]
+            #[inline(always)]
             fn push_into(self, out: &mut Vec<Order>) {
                 let ($($name,)+) = self;
                 $($name.push_into(out);)+
@@ -790,6 +825,7 @@ macro_rules! tuples {
         }
         impl<Model, $($name: ColumnList<Model>),+> ColumnList<Model> for ($($name,)+) {
             #[allow(non_snake_case)]
+            #[inline(always)]
             fn push_names(self, out: &mut Vec<&'static str>) {
                 let ($($name,)+) = self;
                 $($name.push_names(out);)+
@@ -797,6 +833,7 @@ macro_rules! tuples {
         }
         impl<$($name: IntoAssignments),+> IntoAssignments for ($($name,)+) {
             #[allow(non_snake_case)]
+            #[inline(always)]
             fn push_into(self, out: &mut Vec<Assignment>) {
                 let ($($name,)+) = self;
                 $($name.push_into(out);)+

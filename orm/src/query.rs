@@ -1,5 +1,9 @@
 //! `QuerySet<M>`: a lazy, chainable query over one model. Builders only change data; terminal
 //! methods render through the executor's dialect and run.
+//!
+//! Every method of [`QuerySet`] is `#[inline(always)]`: its copy for a model is then compiled
+//! with the application code that calls it, not into a codegen unit shared by every model
+//! (see `run.rs`).
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -84,6 +88,7 @@ impl<M: Model> QuerySet<M> {
     const TABLE_DEF: TableDef = TableDef::of::<M>();
 
     /// Every row of the table.
+    #[inline(always)]
     pub fn new() -> Self {
         QuerySet {
             query: Query::new(),
@@ -95,12 +100,14 @@ impl<M: Model> QuerySet<M> {
     /// every backend: words (all required), `"phrases"`, `-excluded`, `prefix*`, `OR`. Any
     /// string is safe: it never causes a syntax error and never injects an operator. Combines
     /// with every other filter and the soft-delete scope.
+    #[inline(always)]
     pub fn search(mut self, query: &str) -> Self {
         self.query.search(Self::TABLE_DEF, query);
         self
     }
 
     /// Orders by relevance to the `search` query, best first.
+    #[inline(always)]
     pub fn order_by_rank(mut self) -> Self {
         self.query.order_by_rank(Self::TABLE_DEF);
         self
@@ -108,6 +115,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Each row with its relevance to the `search` query as `f64`, higher is better on every
     /// backend (the scales differ: bm25, ts_rank, MySQL's score).
+    #[inline(always)]
     pub fn with_rank(self) -> WithExtra<M, f64> {
         let node = self
             .query
@@ -117,6 +125,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Each row with the text of `column` where the `search` matches are wrapped in `start` and
     /// `end` (SQLite, PostgreSQL; [`Error::Unsupported`] on MySQL).
+    #[inline(always)]
     pub fn highlight<T>(
         self,
         column: impl FnOnce(&M::Columns) -> Column<M, T>,
@@ -135,6 +144,7 @@ impl<M: Model> QuerySet<M> {
     /// Each row with a short extract of `column` around the `search` matches, about `words`
     /// words long, matches wrapped in `start`/`end` (SQLite, PostgreSQL; [`Error::Unsupported`]
     /// on MySQL).
+    #[inline(always)]
     pub fn snippet<T>(
         self,
         column: impl FnOnce(&M::Columns) -> Column<M, T>,
@@ -153,53 +163,62 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Also returns soft-deleted rows.
+    #[inline(always)]
     pub fn with_deleted(mut self) -> Self {
         self.query.scope = Scope::WithDeleted;
         self
     }
 
     /// Returns only soft-deleted rows.
+    #[inline(always)]
     pub fn only_deleted(mut self) -> Self {
         self.query.scope = Scope::OnlyDeleted;
         self
     }
 
     /// Keeps rows matching the condition; several filters are ANDed.
+    #[inline(always)]
     pub fn filter<C: IntoCondition>(self, condition: impl FnOnce(&M::Columns) -> C) -> Self {
         let node = condition(M::columns()).into_condition().into_node();
         self.and(node)
     }
 
     /// Drops rows matching the condition (`AND NOT (…)`).
+    #[inline(always)]
     pub fn exclude<C: IntoCondition>(self, condition: impl FnOnce(&M::Columns) -> C) -> Self {
         let node = condition(M::columns()).into_condition().into_node();
         self.and(Node::Not(Box::new(node)))
     }
 
+    #[inline(always)]
     fn and(mut self, condition: Node) -> Self {
         self.query.and(condition);
         self
     }
 
     /// Adds ORDER BY keys: `|p| p.created_at.desc()`, `|p| (p.author_id, p.views.desc())`.
+    #[inline(always)]
     pub fn order_by<O: IntoOrder>(mut self, keys: impl FnOnce(&M::Columns) -> O) -> Self {
         keys(M::columns()).push_into(&mut self.query.order);
         self
     }
 
     /// At most `n` rows.
+    #[inline(always)]
     pub fn limit(mut self, n: u64) -> Self {
         self.query.limit = Some(n);
         self
     }
 
     /// Skips the first `n` rows.
+    #[inline(always)]
     pub fn offset(mut self, n: u64) -> Self {
         self.query.offset = Some(n);
         self
     }
 
     /// `SELECT DISTINCT`.
+    #[inline(always)]
     pub fn distinct(mut self) -> Self {
         self.query.distinct = true;
         self
@@ -207,6 +226,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Groups rows by one or several columns, for [`QuerySet::annotate`]:
     /// `group_by(|p| p.author_id)` or `group_by(|p| (p.author_id, p.published))`.
+    #[inline(always)]
     pub fn group_by<S: Selection>(mut self, keys: impl FnOnce(&M::Columns) -> S) -> Self {
         keys(M::columns()).push_nodes(&mut self.query.group_by);
         self
@@ -214,6 +234,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Selects typed expressions instead of whole models: `values(|p| (p.id, p.title))`
     /// yields `(i64, String)` tuples.
+    #[inline(always)]
     pub fn values<S: Selection>(
         &self,
         selection: impl FnOnce(&M::Columns) -> S,
@@ -225,6 +246,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Per-group values after [`QuerySet::group_by`]: `annotate(|p| (p.author_id, count()))`.
     /// The same as [`QuerySet::values`]; the name says the selection holds aggregates.
+    #[inline(always)]
     pub fn annotate<S: Selection>(
         &self,
         selection: impl FnOnce(&M::Columns) -> S,
@@ -235,6 +257,7 @@ impl<M: Model> QuerySet<M> {
     /// Aggregates over every matching row:
     /// `aggregate(&db, |p| (count(), sum(p.views), avg(p.rating)))` → `(i64, Option<i64>,
     /// Option<f64>)`, the same types on every backend. With no rows: count 0, the others `None`.
+    #[inline(always)]
     pub fn aggregate<S: Selection, E: Executor>(
         &self,
         exec: E,
@@ -253,11 +276,13 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The SELECT this query runs.
+    #[inline(always)]
     pub fn to_select(&self) -> Select {
         self.query.to_select(Self::TABLE_DEF)
     }
 
     /// The SQL and parameters this query runs on `dialect`.
+    #[inline(always)]
     pub fn to_sql(&self, dialect: Dialect) -> (String, Vec<Value>) {
         match self.to_select().render(dialect) {
             Ok(r) => (r.sql, r.params),
@@ -266,6 +291,7 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Every matching row.
+    #[inline(always)]
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<M>>> + Send {
         let sql = self.query.select_sql(Self::TABLE_DEF, exec.dialect());
         let rows = Rows::limited_to(self.query.limit);
@@ -273,18 +299,21 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The first matching row (by primary key when no order is given), if any.
+    #[inline(always)]
     pub fn first<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Option<M>>> + Send {
         let sql = self.query.first_sql(Self::TABLE_DEF, exec.dialect());
         run::first(run::fetch(exec, sql, Rows::AtMostOne), M::from_row)
     }
 
     /// The one matching row: [`Error::NotFound`] if none, [`Error::MultipleRows`] if several.
+    #[inline(always)]
     pub fn one<E: Executor>(&self, exec: E) -> impl Future<Output = Result<M>> + Send {
         let sql = self.query.one_sql(Self::TABLE_DEF, exec.dialect());
         run::one(run::fetch(exec, sql, Rows::Any), M::from_row, M::TABLE)
     }
 
     /// The number of matching rows.
+    #[inline(always)]
     pub fn count<E: Executor>(&self, exec: E) -> impl Future<Output = Result<i64>> + Send {
         let sql = self.query.count_sql(Self::TABLE_DEF, exec.dialect());
         run::single(
@@ -295,6 +324,7 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Whether any row matches.
+    #[inline(always)]
     pub fn exists<E: Executor>(&self, exec: E) -> impl Future<Output = Result<bool>> + Send {
         let sql = self.query.exists_sql(Self::TABLE_DEF, exec.dialect());
         any_row(run::fetch(exec, sql, Rows::AtMostOne))
@@ -303,6 +333,7 @@ impl<M: Model> QuerySet<M> {
     /// The matching rows as a stream: each arrives as the database sends it, in constant memory.
     ///
     /// The executor stays borrowed until the stream is dropped.
+    #[inline(always)]
     pub fn stream<'e, E: Executor + 'e>(&self, exec: E) -> BoxStream<'e, Result<M>> {
         let sql = self.query.select_sql(Self::TABLE_DEF, exec.dialect());
         decode_stream(run_stream(exec, sql), M::from_row)
@@ -310,6 +341,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Updates every matching row: `update(&db, |p| p.views.set(p.views + 1))`. Returns the
     /// number of rows matched.
+    #[inline(always)]
     pub fn update<A: IntoAssignments, E: Executor>(
         &self,
         exec: E,
@@ -325,6 +357,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Deletes every matching row; on a soft-delete model, sets the deletion time of the
     /// matching live rows instead. Returns the number deleted.
+    #[inline(always)]
     pub fn delete<E: Executor>(&self, exec: E) -> impl Future<Output = Result<u64>> + Send {
         let sql = self
             .query
@@ -334,6 +367,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Brings back the matching soft-deleted rows. Returns the number restored;
     /// [`Error::InvalidQuery`] on a model without soft deletes.
+    #[inline(always)]
     pub fn restore<E: Executor>(&self, exec: E) -> impl Future<Output = Result<u64>> + Send {
         let sql = self
             .query
@@ -343,6 +377,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Removes the matching rows from the table (in the query's scope: live rows unless
     /// `with_deleted` / `only_deleted`). Returns the number removed.
+    #[inline(always)]
     pub fn force_delete<E: Executor>(&self, exec: E) -> impl Future<Output = Result<u64>> + Send {
         let sql = self
             .query
@@ -352,6 +387,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The database's plan for this query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN`
     /// elsewhere), one line per plan row.
+    #[inline(always)]
     pub fn explain<E: Executor>(&self, exec: E) -> impl Future<Output = Result<String>> + Send {
         let sql = self.query.explain_sql(Self::TABLE_DEF, exec.dialect());
         explain_lines(run::fetch(exec, sql, Rows::Any))
@@ -657,6 +693,7 @@ impl Query {
 }
 
 /// Decodes a projection from the start of `row`.
+#[inline(always)]
 pub(crate) fn decode_selection<S: Selection>(row: &Row) -> Result<S::Output> {
     S::decode(row, 0)
 }
@@ -696,6 +733,7 @@ pub(crate) fn run_stream<'e, E: Executor + 'e>(
 }
 
 /// `rows`, each decoded as it arrives.
+#[inline(always)]
 pub(crate) fn decode_stream<'e, T: Send + 'e>(
     rows: BoxStream<'e, Result<Row>>,
     decode: fn(&Row) -> Result<T>,

@@ -6,6 +6,15 @@
 //! (`M::TABLE`, `M::COLUMNS`, `values()`, `from_row`), render through non-generic code and hand
 //! over to a core here, so what rustc copies per model stays small (docs/performance.md,
 //! "Compile time").
+//!
+//! Those shells, and the small generic functions here that they call, are `#[inline(always)]`.
+//! rustc puts the copy of a generic function for one model into the codegen unit of the module
+//! that defines the function (`orm::query`, `orm::expr`, …), one unit holding every model's
+//! copy, so an edit to one model rebuilt all of them. An `#[inline(always)]` function is
+//! copied into the unit of its caller instead, even in debug builds: the application's module
+//! that uses the model. The trait impls over a model's rows are for `&[M]` and `&mut [M]` for
+//! the same reason: a trait method's copy goes where its self type's does, and a slice's is its
+//! element's.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -65,6 +74,7 @@ pub(crate) async fn rows_affected<E: Executor>(exec: E, sql: Result<RenderedSql>
 
 /// Decodes every row with `decode`. A plain loop: an iterator chain here would be copied per
 /// decoded type with all its adapters.
+#[inline(always)]
 pub(crate) fn decode_all<T>(rows: &[Row], decode: fn(&Row) -> Result<T>) -> Result<Vec<T>> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -97,6 +107,7 @@ where
 {
     type Output = Result<O>;
 
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<O>> {
         let this = self.project();
         match this.rows.poll(cx) {
@@ -107,6 +118,7 @@ where
     }
 }
 
+#[inline(always)]
 fn decoded<F, T, O>(
     rows: F,
     decode: fn(&Row) -> Result<T>,
@@ -122,6 +134,7 @@ fn decoded<F, T, O>(
 }
 
 /// Every row of `rows`, decoded.
+#[inline(always)]
 pub(crate) fn all<T, F: Future<Output = Result<Vec<Row>>>>(
     rows: F,
     decode: fn(&Row) -> Result<T>,
@@ -129,11 +142,13 @@ pub(crate) fn all<T, F: Future<Output = Result<Vec<Row>>>>(
     decoded(rows, decode, finish_all, "")
 }
 
+#[inline(always)]
 fn finish_all<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, _: &'static str) -> Result<Vec<T>> {
     decode_all(rows, decode)
 }
 
 /// The first row of `rows`, decoded, if any.
+#[inline(always)]
 pub(crate) fn first<T, F: Future<Output = Result<Vec<Row>>>>(
     rows: F,
     decode: fn(&Row) -> Result<T>,
@@ -141,6 +156,7 @@ pub(crate) fn first<T, F: Future<Output = Result<Vec<Row>>>>(
     decoded(rows, decode, finish_first, "")
 }
 
+#[inline(always)]
 fn finish_first<T>(
     rows: &[Row],
     decode: fn(&Row) -> Result<T>,
@@ -153,6 +169,7 @@ fn finish_first<T>(
 }
 
 /// The first row of `rows`, decoded, or [`Error::NotFound`] naming `table`.
+#[inline(always)]
 pub(crate) fn found<T, F: Future<Output = Result<Vec<Row>>>>(
     rows: F,
     decode: fn(&Row) -> Result<T>,
@@ -161,6 +178,7 @@ pub(crate) fn found<T, F: Future<Output = Result<Vec<Row>>>>(
     decoded(rows, decode, finish_found, table)
 }
 
+#[inline(always)]
 fn finish_found<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, table: &'static str) -> Result<T> {
     match rows.first() {
         Some(row) => decode(row),
@@ -170,6 +188,7 @@ fn finish_found<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, table: &'static 
 
 /// The only row of `rows`, decoded: [`Error::NotFound`] if there is none,
 /// [`Error::MultipleRows`] if there are several.
+#[inline(always)]
 pub(crate) fn one<T, F: Future<Output = Result<Vec<Row>>>>(
     rows: F,
     decode: fn(&Row) -> Result<T>,
@@ -178,6 +197,7 @@ pub(crate) fn one<T, F: Future<Output = Result<Vec<Row>>>>(
     decoded(rows, decode, finish_one, table)
 }
 
+#[inline(always)]
 fn finish_one<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, table: &'static str) -> Result<T> {
     match rows {
         [row] => decode(row),
@@ -194,6 +214,7 @@ fn finish_one<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, table: &'static st
 
 /// The first row of `rows`, decoded, or an [`Error::InvalidQuery`] saying that `what` returned
 /// no row (aggregates and counts always return one).
+#[inline(always)]
 pub(crate) fn single<T, F: Future<Output = Result<Vec<Row>>>>(
     rows: F,
     decode: fn(&Row) -> Result<T>,
@@ -202,6 +223,7 @@ pub(crate) fn single<T, F: Future<Output = Result<Vec<Row>>>>(
     decoded(rows, decode, finish_single, what)
 }
 
+#[inline(always)]
 fn finish_single<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, what: &'static str) -> Result<T> {
     match rows.first() {
         Some(row) => decode(row),

@@ -1,7 +1,9 @@
 //! Creating and dropping a model's table outside migrations (tests, examples, prototypes).
 //! The DDL is the same that `orm-migrate`'s `create_model` runs.
 
-use crate::dialect::Dialect;
+use std::future::Future;
+
+use crate::dialect::{Dialect, RenderedSql};
 use crate::error::Result;
 use crate::exec::Executor;
 use crate::model::Model;
@@ -17,20 +19,29 @@ use crate::stmt::CreateTable;
 /// orm::schema::create_table::<Note>(&db).await?;
 /// # Ok(()) }
 /// ```
-pub async fn create_table<M: Model>(mut exec: impl Executor) -> Result<()> {
+///
+/// Only the statements are built per model; running them is compiled once per executor type
+/// (docs/performance.md, "Compile time").
+#[inline(always)]
+pub fn create_table<M: Model>(exec: impl Executor) -> impl Future<Output = Result<()>> + Send {
     let create = CreateTable {
         if_not_exists: true,
         ..CreateTable::for_model::<M>()
     };
-    for statement in create.render(exec.dialect())? {
-        exec.execute_sql(statement).await?;
-    }
-    Ok(())
+    let statements = create.render(exec.dialect());
+    run_all(exec, statements)
 }
 
 /// Drops `M`'s table if it exists.
-pub async fn drop_table<M: Model>(mut exec: impl Executor) -> Result<()> {
-    for statement in crate::stmt::drop_model_sql::<M>(exec.dialect())? {
+#[inline(always)]
+pub fn drop_table<M: Model>(exec: impl Executor) -> impl Future<Output = Result<()>> + Send {
+    let statements = crate::stmt::drop_model_sql::<M>(exec.dialect());
+    run_all(exec, statements)
+}
+
+/// Runs `statements` one after the other.
+async fn run_all<E: Executor>(mut exec: E, statements: Result<Vec<RenderedSql>>) -> Result<()> {
+    for statement in statements? {
         exec.execute_sql(statement).await?;
     }
     Ok(())

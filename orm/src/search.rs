@@ -210,6 +210,7 @@ pub struct WithExtra<M: Model, T> {
 }
 
 impl<M: Model, T: FieldType> WithExtra<M, T> {
+    #[inline(always)]
     pub(crate) fn new(query: QuerySet<M>, extra: Node) -> Self {
         WithExtra {
             query,
@@ -218,6 +219,7 @@ impl<M: Model, T: FieldType> WithExtra<M, T> {
         }
     }
 
+    #[inline(always)]
     fn select(&self) -> Select {
         let mut select = self.query.to_select();
         select.columns.push(self.extra.clone());
@@ -225,12 +227,14 @@ impl<M: Model, T: FieldType> WithExtra<M, T> {
     }
 
     /// Every matching row with its value.
+    #[inline(always)]
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<(M, T)>>> + Send {
         let sql = self.select().render(exec.dialect());
         run::all(run::fetch(exec, sql, Rows::Any), decode_with_extra::<M, T>)
     }
 
     /// The first matching row with its value, if any.
+    #[inline(always)]
     pub fn first<E: Executor>(
         &self,
         exec: E,
@@ -246,6 +250,7 @@ impl<M: Model, T: FieldType> WithExtra<M, T> {
 }
 
 /// A model row followed by one more value.
+#[inline(always)]
 fn decode_with_extra<M: Model, T: FieldType>(row: &Row) -> Result<(M, T)> {
     Ok((M::from_row(row)?, T::decode(row, M::COLUMNS.len())?))
 }

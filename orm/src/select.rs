@@ -37,9 +37,11 @@ impl<T: FieldType> Selection for Expr<T> {
 impl<M, T: FieldType> Selection for Column<M, T> {
     type Output = T;
     const WIDTH: usize = 1;
+    #[inline(always)]
     fn push_nodes(self, out: &mut Vec<Node>) {
         out.push(self.expr().into_node());
     }
+    #[inline(always)]
     fn decode(row: &Row, offset: usize) -> Result<T> {
         T::decode(row, offset)
     }
@@ -51,11 +53,13 @@ macro_rules! tuple_selection {
             type Output = ($($name::Output,)+);
             const WIDTH: usize = 0 $(+ $name::WIDTH)+;
             #[allow(non_snake_case)]
+            #[inline(always)]
             fn push_nodes(self, out: &mut Vec<Node>) {
                 let ($($name,)+) = self;
                 $($name.push_nodes(out);)+
             }
             #[allow(unused_assignments)]
+            #[inline(always)]
             fn decode(row: &Row, offset: usize) -> Result<Self::Output> {
                 let mut at = offset;
                 Ok(($({

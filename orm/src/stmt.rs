@@ -224,6 +224,7 @@ pub struct CreateTable {
 
 impl CreateTable {
     /// The table of model `M`.
+    #[inline(always)]
     pub fn for_model<M: Model>() -> Self {
         CreateTable {
             table: M::TABLE.to_owned(),
@@ -241,6 +242,7 @@ impl CreateTable {
 }
 
 /// The statements that drop model `M`'s table and what full-text search added beside it.
+#[inline(always)]
 pub fn drop_model_sql<M: Model>(dialect: Dialect) -> Result<Vec<RenderedSql>> {
     let mut out = Vec::new();
     if M::SEARCH.is_some() {

@@ -58,6 +58,7 @@ impl<M: Model, S: Selection> std::fmt::Debug for ValuesQuery<M, S> {
 }
 
 impl<M: Model, S: Selection> ValuesQuery<M, S> {
+    #[inline(always)]
     pub(crate) fn new(select: Select) -> Self {
         ValuesQuery {
             select,
@@ -66,12 +67,14 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
     }
 
     /// `SELECT DISTINCT`: each combination of values once.
+    #[inline(always)]
     pub fn distinct(mut self) -> Self {
         self.select.distinct = true;
         self
     }
 
     /// Keeps groups matching the condition (`HAVING`): `having(|_| count().gt(2))`.
+    #[inline(always)]
     pub fn having<C: IntoCondition>(mut self, condition: impl FnOnce(&M::Columns) -> C) -> Self {
         let node = condition(M::columns()).into_condition().into_node();
         self.select.having = Some(match self.select.having.take() {
@@ -82,29 +85,34 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
     }
 
     /// Adds ORDER BY keys, which may be aggregates: `order_by(|_| count().desc())`.
+    #[inline(always)]
     pub fn order_by<O: IntoOrder>(mut self, keys: impl FnOnce(&M::Columns) -> O) -> Self {
         keys(M::columns()).push_into(&mut self.select.order);
         self
     }
 
     /// At most `n` rows.
+    #[inline(always)]
     pub fn limit(mut self, n: u64) -> Self {
         self.select.limit = Some(n);
         self
     }
 
     /// Skips the first `n` rows.
+    #[inline(always)]
     pub fn offset(mut self, n: u64) -> Self {
         self.select.offset = Some(n);
         self
     }
 
     /// The SELECT this query runs.
+    #[inline(always)]
     pub fn to_select(&self) -> Select {
         self.select.clone()
     }
 
     /// The SQL and parameters this query runs on `dialect`.
+    #[inline(always)]
     pub fn to_sql(&self, dialect: Dialect) -> (String, Vec<Value>) {
         match self.select.render(dialect) {
             Ok(r) => (r.sql, r.params),
@@ -113,6 +121,7 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
     }
 
     /// Every row, decoded into `S::Output`.
+    #[inline(always)]
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<S::Output>>> + Send {
         let sql = self.select.render(exec.dialect());
         let rows = Rows::limited_to(self.select.limit);
@@ -120,6 +129,7 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
     }
 
     /// The first row, if any.
+    #[inline(always)]
     pub fn first<E: Executor>(
         &self,
         exec: E,
@@ -134,6 +144,7 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
     }
 
     /// The rows as a stream, each decoded as it arrives.
+    #[inline(always)]
     pub fn stream<'e, E: Executor + 'e>(&self, exec: E) -> BoxStream<'e, Result<S::Output>> {
         let sql = self.select.render(exec.dialect());
         decode_stream(run_stream(exec, sql), decode_selection::<S>)
@@ -142,6 +153,7 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
 
 /// A one-column `ValuesQuery` is a subquery for `is_in` / `not_in`.
 impl<M: Model, S: Selection<Output = T>, T> InList<T> for ValuesQuery<M, S> {
+    #[inline(always)]
     fn into_in_list(self) -> InListArg {
         InListArg::Subquery(self.select)
     }

@@ -44,7 +44,7 @@ pub(super) async fn create(
         return match batch.create_alone(exec, models, &mut sent).await {
             Ok(()) => Ok(()),
             Err(error) => {
-                let values = models.values_of(None);
+                let values = (&*models as &dyn ModelValues).values_of(None);
                 let lookup = Lookup::Insert;
                 Err(failed_row::locate(exec, table, error, &values, &sent, lookup, None).await)
             }
@@ -57,7 +57,7 @@ pub(super) async fn create(
             // Rolled back before the failing row is looked for: on PostgreSQL the transaction
             // accepts nothing else after an error.
             let _ = tx.rollback().await;
-            let values = models.values_of(None);
+            let values = (&*models as &dyn ModelValues).values_of(None);
             let lookup = Lookup::Insert;
             Err(failed_row::locate(exec, table, error, &values, &sent, lookup, None).await)
         }

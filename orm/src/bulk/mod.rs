@@ -86,6 +86,7 @@ pub(crate) struct Table {
 }
 
 impl Table {
+    #[inline(always)]
     pub(crate) fn of<M: Model>() -> Self {
         Table {
             name: M::TABLE,
@@ -96,15 +97,18 @@ impl Table {
     }
 }
 
+#[inline(always)]
 fn decode<M: Model>(row: &Row) -> Result<Vec<Value>> {
     M::from_row(row).map(|model| model.values())
 }
 
 /// The caller's models, read again to name the row a bulk error is about.
+///
+/// Implemented for `&[M]` and `&mut [M]` only: rustc places the copy of a trait method for one
+/// model in the codegen unit of its self type, and a reference's and a slice's is the model's
+/// own module. An edit to one model then leaves the units that every model shares alone
+/// (docs/performance.md, "Compile time").
 pub(crate) trait ModelValues: Sync {
-    /// The values of the rows at these input indexes, or of every row.
-    fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>>;
-
     /// How many rows there are.
     fn rows(&self) -> usize;
 
@@ -112,73 +116,85 @@ pub(crate) trait ModelValues: Sync {
     fn write_row(&self, row: usize, out: &mut Vec<Value>);
 }
 
-impl<M: Model> ModelValues for [M] {
-    fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
+impl dyn ModelValues + '_ {
+    /// The values of the rows at these input indexes, or of every row. Compiled once, not
+    /// once per model.
+    pub(crate) fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
+        let one = |row: usize| {
+            let mut values = Vec::new();
+            self.write_row(row, &mut values);
+            values
+        };
         match rows {
-            Some(rows) => rows.iter().map(|&r| self[r].values()).collect(),
-            None => self.iter().map(M::values).collect(),
+            Some(rows) => rows.iter().map(|&row| one(row)).collect(),
+            None => (0..self.rows()).map(one).collect(),
         }
     }
+}
 
+/// The row at `row` of `models`, appended to `out` (nothing if there is no such row). Always
+/// inlined, so that its copy for a model stays in the model's codegen unit.
+#[inline(always)]
+fn write_row_of<M: Model>(models: &[M], row: usize, out: &mut Vec<Value>) {
+    if let Some(model) = models.get(row) {
+        model.write_values(out);
+    }
+}
+
+impl<M: Model> ModelValues for &[M] {
     fn rows(&self) -> usize {
         self.len()
     }
 
     fn write_row(&self, row: usize, out: &mut Vec<Value>) {
-        if let Some(model) = self.get(row) {
-            model.write_values(out);
-        }
+        write_row_of(self, row, out);
     }
 }
 
-impl<M: Model> ModelValues for Vec<M> {
-    fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
-        self.as_slice().values_of(rows)
-    }
-
+impl<M: Model> ModelValues for &mut [M] {
     fn rows(&self) -> usize {
-        self.as_slice().rows()
+        self.len()
     }
 
     fn write_row(&self, row: usize, out: &mut Vec<Value>) {
-        self.as_slice().write_row(row, out);
-    }
-}
-
-impl<M: Model> ModelValues for &[M] {
-    fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
-        (**self).values_of(rows)
-    }
-
-    fn rows(&self) -> usize {
-        (**self).rows()
-    }
-
-    fn write_row(&self, row: usize, out: &mut Vec<Value>) {
-        (**self).write_row(row, out);
+        write_row_of(self, row, out);
     }
 }
 
 /// The caller's models, by input index, where `bulk_create` writes what the database
-/// generated.
+/// generated. Implemented for `&mut [M]` only, like [`ModelValues`].
 pub(crate) trait WriteBack: ModelValues + Send {
     fn set_auto_id(&mut self, row: usize, id: i64) -> Result<()>;
     fn set_column(&mut self, row: usize, column: usize, from: &Row, at: usize) -> Result<()>;
     fn primary_key(&self, row: usize) -> Vec<Value>;
 }
 
-impl<M: Model> WriteBack for Vec<M> {
+impl<M: Model> WriteBack for &mut [M] {
     fn set_auto_id(&mut self, row: usize, id: i64) -> Result<()> {
-        self[row].set_auto_id(id)
+        match self.get_mut(row) {
+            Some(model) => model.set_auto_id(id),
+            None => Err(no_row(row)),
+        }
     }
 
     fn set_column(&mut self, row: usize, column: usize, from: &Row, at: usize) -> Result<()> {
-        self[row].set_column(column, from, at)
+        match self.get_mut(row) {
+            Some(model) => model.set_column(column, from, at),
+            None => Err(no_row(row)),
+        }
     }
 
     fn primary_key(&self, row: usize) -> Vec<Value> {
-        self[row].primary_key().into_values()
+        self.get(row)
+            .map(|model| model.primary_key().into_values())
+            .unwrap_or_default()
     }
+}
+
+/// A bulk core asked for an input row that does not exist: a bug in the ORM, reported rather
+/// than a panic.
+fn no_row(row: usize) -> Error {
+    Error::invalid_query(format!("bulk operation: no input row {row}"))
 }
 
 pub(crate) async fn bulk_create<M: Model, E: Executor>(
@@ -188,7 +204,7 @@ pub(crate) async fn bulk_create<M: Model, E: Executor>(
     if rows.is_empty() {
         return Ok(rows);
     }
-    insert::create(&mut exec, &Table::of::<M>(), &mut rows).await?;
+    insert::create(&mut exec, &Table::of::<M>(), &mut rows.as_mut_slice()).await?;
     Ok(rows)
 }
 
@@ -200,7 +216,7 @@ pub(crate) async fn bulk_update<M: Model, E: Executor>(
     if rows.is_empty() {
         return Ok(0);
     }
-    let values = rows.values_of(None);
+    let values = (&rows as &dyn ModelValues).values_of(None);
     update::update(&mut exec, &Table::of::<M>(), &columns, values, &rows).await
 }
 
@@ -278,10 +294,11 @@ impl<M: Model> Upsert<M> {
         if self.rows.is_empty() {
             return Ok(());
         }
-        let values = self.rows.values_of(None);
+        let rows: &[M] = &self.rows;
+        let values = (&rows as &dyn ModelValues).values_of(None);
         let table = Table::of::<M>();
         let conflict = conflict_clause(&table, self.conflict, self.action);
-        insert::upsert(&mut exec, &table, &conflict, values, &self.rows).await
+        insert::upsert(&mut exec, &table, &conflict, values, &rows).await
     }
 }
 

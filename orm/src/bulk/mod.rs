@@ -120,9 +120,12 @@ impl dyn ModelValues + '_ {
     /// The values of the rows at these input indexes, or of every row. Compiled once, not
     /// once per model.
     pub(crate) fn values_of(&self, rows: Option<&[usize]>) -> Vec<Vec<Value>> {
-        let one = |row: usize| {
-            let mut values = Vec::new();
+        // Every row has the model's width: the first row's sizes the others.
+        let mut width = 0;
+        let mut one = |row: usize| {
+            let mut values = Vec::with_capacity(width);
             self.write_row(row, &mut values);
+            width = values.len();
             values
         };
         match rows {

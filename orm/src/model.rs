@@ -538,7 +538,7 @@ async fn save_row<E: Executor>(
 
 /// `Model::delete`'s core: a soft delete (which also marks `model`) or a DELETE.
 async fn delete_row<E: Executor>(
-    mut exec: E,
+    exec: E,
     table: TableDef,
     key: Vec<Value>,
     model: &mut dyn ModelRow,
@@ -558,20 +558,12 @@ async fn delete_row<E: Executor>(
         filter: Some(Node::And(Box::new(key), Box::new(live(column)))),
         ..Update::new(table.name)
     };
-    let deleted = exec
-        .execute_sql(update.render(exec.dialect())?)
-        .await?
-        .rows_affected
-        > 0;
-    if deleted {
-        model.mark_deleted(Some(now));
-    }
-    Ok(deleted)
+    set_deleted_at(exec, update, model, Some(now)).await
 }
 
 /// `Model::restore`'s core.
 async fn restore_row<E: Executor>(
-    mut exec: E,
+    exec: E,
     table: TableDef,
     key: Vec<Value>,
     model: &mut dyn ModelRow,
@@ -586,15 +578,26 @@ async fn restore_row<E: Executor>(
         )),
         ..Update::new(table.name)
     };
-    let restored = exec
+    set_deleted_at(exec, update, model, None).await
+}
+
+/// Runs `update`, which sets the soft-delete column of one row; if it changed the row, `model`
+/// takes the same deletion time. Returns whether it did.
+async fn set_deleted_at<E: Executor>(
+    mut exec: E,
+    update: Update,
+    model: &mut dyn ModelRow,
+    at: Option<DateTime<Utc>>,
+) -> Result<bool> {
+    let changed = exec
         .execute_sql(update.render(exec.dialect())?)
         .await?
         .rows_affected
         > 0;
-    if restored {
-        model.mark_deleted(None);
+    if changed {
+        model.mark_deleted(at);
     }
-    Ok(restored)
+    Ok(changed)
 }
 
 /// `DELETE FROM table WHERE <pk> = …`, rendered.

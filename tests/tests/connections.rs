@@ -200,6 +200,59 @@ async fn one_connection_serves_statements_streams_and_transactions_in_turn() {
     }
 }
 
+/// A result larger than the rows a SQLite worker thread may queue ahead (1,024 with the ORM's
+/// settings) arrives whole and in order, read at once or streamed; a stream dropped with rows
+/// still queued leaves its one connection serving the next statements. Checked on every
+/// backend, with three times that many rows.
+#[tokio::test]
+async fn results_beyond_the_row_buffer_arrive_whole_and_a_dropped_stream_frees_the_connection() {
+    use futures_util::{StreamExt, TryStreamExt};
+    const ROWS: usize = 3_072;
+    for (t, url) in tests::backend_urls("conn_row_buffer").await {
+        let db = tests::one_connection(&url).await;
+        let check = async {
+            orm::schema::create_table::<Note>(&db).await?;
+            let notes = (0..ROWS)
+                .map(|i| Note {
+                    id: 0,
+                    text: format!("note {i:05}"),
+                })
+                .collect();
+            Note::bulk_create(&db, notes).await?;
+            let all = Note::query().order_by(|n| n.text).all(&db).await?;
+            let texts: Vec<String> = all.into_iter().map(|n| n.text).collect();
+            let expected: Vec<String> = (0..ROWS).map(|i| format!("note {i:05}")).collect();
+            assert_eq!(texts, expected, "{}: all", t.name);
+            let streamed: Vec<Note> = Note::query()
+                .order_by(|n| n.text)
+                .stream(&db)
+                .try_collect()
+                .await?;
+            assert_eq!(streamed.len(), ROWS, "{}: stream", t.name);
+            assert_eq!(streamed[ROWS - 1].text, expected[ROWS - 1], "{}", t.name);
+            {
+                let mut half = Note::query().order_by(|n| n.text).stream(&db);
+                let first = half.next().await.transpose()?;
+                assert_eq!(
+                    first.map(|n| n.text),
+                    Some(expected[0].clone()),
+                    "{}",
+                    t.name
+                );
+            }
+            assert_eq!(Note::query().count(&db).await?, ROWS as i64, "{}", t.name);
+            db.close().await;
+            orm::Result::Ok(())
+        };
+        let check: std::pin::Pin<Box<dyn std::future::Future<Output = orm::Result<()>>>> =
+            Box::pin(check);
+        tokio::time::timeout(Duration::from_secs(60), check)
+            .await
+            .unwrap_or_else(|_| panic!("{}: a statement waited for the connection", t.name))
+            .unwrap();
+    }
+}
+
 /// A transaction that ends puts its connection back among those the `Db` keeps, instead of
 /// handing it to sqlx, which would ping it first: a round trip per transaction. Only MySQL
 /// counts pings where a session can read them (`Com_admin_commands`), so the count is checked

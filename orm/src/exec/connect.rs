@@ -16,6 +16,12 @@ const POOL_OPTIONS: &[&str] = &[
     "idle_timeout",
 ];
 const SQLITE_OPTIONS: &[&str] = &["mode", "cache", "immutable", "vfs"];
+/// Rows a SQLite connection's worker thread may queue for the task reading them (sqlx's
+/// default is 50). sqlx runs SQLite on a worker thread that sends every row through a bounded
+/// channel: with room for 50 the worker stops every 50 rows until the reader catches up, and
+/// each stop is a thread wake-up. 1,024 halves the time of a 10,000-row fetch on one core
+/// (docs/performance.md); the rows queued are at most 1,024 per running statement.
+const SQLITE_ROW_BUFFER: usize = 1024;
 const POSTGRES_OPTIONS: &[&str] = &[
     "sslmode",
     "sslrootcert",
@@ -267,7 +273,8 @@ impl ParsedUrl {
         let mut options = SqliteConnectOptions::from_str(&self.driver_url)
             .map_err(|e| self.invalid(e))?
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            .row_buffer_size(SQLITE_ROW_BUFFER);
         if !self.sqlite_read_only && !self.sqlite_memory {
             options = options.journal_mode(SqliteJournalMode::Wal);
         }

@@ -15,8 +15,10 @@
 //!     [--rows N] [--runs N] [--warmup N] [--per-row-runs N]
 //!     [--backends sqlite-memory,sqlite-file,postgres,mariadb]
 //!     [--postgres-url URL] [--mysql-url URL] [--only TEXT] [--anatomy]
-//!     [--out FILE | --no-write]
+//!     [--pin CPU | --no-pin] [--out FILE | --no-write]
 //! ```
+//! The suite's round-trip workloads run with the benchmark's threads and the local server's
+//! processes on one CPU (the lowest allowed, or `--pin CPU`; `--no-pin`: never), see `pin.rs`.
 //! `--only 'A|B'` runs just the bulk variants, suite workloads or suite peers whose name
 //! contains A or B (for a profiler); `--anatomy` times the stages of `bulk_create` instead
 //! (see `anatomy.rs`).
@@ -28,6 +30,7 @@ mod measure;
 mod model;
 mod mysql;
 mod orm_runs;
+mod pin;
 mod postgres;
 mod raw;
 mod report;
@@ -54,7 +57,7 @@ const SECTIONS: [&str; 2] = ["suite", "bulk"];
 struct Config {
     /// Which sections run: `suite`, `bulk`.
     sections: Vec<String>,
-    /// Timed rounds of the suite (the slow workloads get half).
+    /// Timed rounds of the suite.
     suite_runs: usize,
     plan: Plan,
     backends: Vec<String>,
@@ -66,13 +69,16 @@ struct Config {
     only: Option<String>,
     /// Time the stages of `bulk_create` instead of comparing variants.
     anatomy: bool,
+    /// The CPU the suite's round-trip workloads run on (`None`: unpinned; see `pin.rs`).
+    pin: Option<usize>,
 }
 
 fn usage() -> String {
     format!(
         "usage: orm-bench [--sections {}] [--suite-runs N] [--rows N] [--runs N] [--warmup N] \
          [--per-row-runs N] [--backends {}] [--postgres-url URL] [--mysql-url URL] \
-         [--sqlite-dir DIR] [--only TEXT] [--anatomy] [--out FILE | --no-write]",
+         [--sqlite-dir DIR] [--only TEXT] [--anatomy] [--pin CPU | --no-pin] \
+         [--out FILE | --no-write]",
         SECTIONS.join(","),
         BACKENDS.join(",")
     )
@@ -101,6 +107,7 @@ fn parse_args(args: &[String]) -> Result<Config> {
         out: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/performance.md")),
         only: None,
         anatomy: false,
+        pin: Some(pin::default_cpu()),
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -140,6 +147,8 @@ fn parse_args(args: &[String]) -> Result<Config> {
             "--no-write" => cfg.out = None,
             "--only" => cfg.only = Some(value()?),
             "--anatomy" => cfg.anatomy = true,
+            "--pin" => cfg.pin = Some(number(value()?)?),
+            "--no-pin" => cfg.pin = None,
             "-h" | "--help" => {
                 println!("{}", usage());
                 std::process::exit(0);
@@ -351,10 +360,17 @@ async fn main() {
 
 /// The suite on one backend (`None`: the server cannot be reached).
 async fn bench_suite(cfg: &Config, backend: &str) -> Result<Option<suite::SuiteReport>> {
+    // The local server's processes are pinned with the benchmark's threads.
+    let servers = match backend {
+        "postgres" if pin::is_local(&cfg.postgres_url) => vec!["postgres"],
+        "mariadb" if pin::is_local(&cfg.mysql_url) => vec!["mariadbd", "mysqld"],
+        _ => Vec::new(),
+    };
     let plan = suite::SuitePlan {
         runs: cfg.suite_runs,
         warmup: 1,
         only: cfg.only.clone(),
+        pin: cfg.pin.map(|cpu| pin::Pin { cpu, servers }),
     };
     match backend {
         "sqlite-memory" => {
@@ -463,7 +479,7 @@ async fn run(args: &[String]) -> Result<()> {
         let md = format!(
             "{}\n{}\n{}",
             machine.header(&command),
-            suite::report::markdown(&suite_reports, cfg.suite_runs, 1),
+            suite::report::markdown(&suite_reports, cfg.suite_runs, 1, cfg.pin),
             machine.footer()
         );
         sections.push(("suite", md));

@@ -45,6 +45,11 @@ pub struct SqliteBench<'u> {
     raw: Vec<RawVariant>,
 }
 
+/// The row queue the ORM gives every SQLite connection (`SQLITE_ROW_BUFFER` in
+/// `orm/src/exec/connect.rs`; sqlx's default is 50). Raw sqlx connections get the same, so
+/// that raw sqlx stays the ORM's floor: the ORM's statements on the ORM's connection settings.
+pub const ORM_ROW_BUFFER: usize = 1024;
+
 impl<'u> SqliteBench<'u> {
     /// In memory when `file_dir` is `None`; otherwise two WAL databases in that directory (one
     /// for the ORM, one for raw sqlx), created afresh.
@@ -75,6 +80,7 @@ impl<'u> SqliteBench<'u> {
         let conn = raw_options
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
+            .row_buffer_size(ORM_ROW_BUFFER)
             .connect()
             .await?;
         let max = max_rows(BIND_LIMIT);

@@ -21,6 +21,7 @@ use std::time::Duration;
 use orm::Dialect;
 
 use crate::measure::{Result, median};
+use crate::pin::Pin;
 pub use peer::{Peer, PeerKind, Target};
 
 /// One kind of operation, with its size.
@@ -83,16 +84,6 @@ impl Workload {
         }
     }
 
-    /// Timed rounds for a plan of `runs` rounds: the slow workloads get fewer.
-    fn rounds(self, runs: usize) -> usize {
-        match self {
-            Workload::BulkUpdate(_) | Workload::GroupBy | Workload::BulkCreate(_) => {
-                runs.div_ceil(2).max(1)
-            }
-            _ => runs,
-        }
-    }
-
     /// Rows one operation handles, for rows/s.
     pub fn rows(self) -> usize {
         match self {
@@ -109,6 +100,15 @@ impl Workload {
                 | Workload::Fetch(10_000)
                 | Workload::Insert(1)
                 | Workload::Insert(100)
+        )
+    }
+
+    /// Whether the time is mostly round trips (a few rows each): these run pinned to one CPU
+    /// when the plan says so (`pin.rs`).
+    pub fn round_trip_bound(self) -> bool {
+        matches!(
+            self,
+            Workload::GetByPk | Workload::Fetch(1 | 100) | Workload::Insert(1 | 100)
         )
     }
 
@@ -192,6 +192,8 @@ pub struct SuitePlan {
     /// its name is one of them; with none naming a workload (a peer), every workload (peer)
     /// runs. `get by pk|orm|sqlx`: get by pk, ORM and raw sqlx only.
     pub only: Option<String>,
+    /// Where the round-trip workloads run (`None`: unpinned).
+    pub pin: Option<Pin>,
 }
 
 /// Every peer, for `--only`.
@@ -263,14 +265,27 @@ pub async fn run(backend: &'static str, target: &Target, plan: &SuitePlan) -> Re
         p.give_recorded(&recorded);
     }
     let mut rows = Vec::new();
+    let mut notes = Vec::new();
     for workload in WORKLOADS {
         if !plan.wants_workload(workload) {
             continue;
         }
         eprintln!("  {backend}: {}", workload.label());
+        let pinned = match &plan.pin {
+            Some(pin) if workload.round_trip_bound() => Some(pin.apply()),
+            _ => None,
+        };
         rows.push(run_workload(&mut peers, workload, plan).await);
+        for note in pinned
+            .map(|mut p| std::mem::take(&mut p.notes))
+            .unwrap_or_default()
+        {
+            if !notes.contains(&note) {
+                eprintln!("    {note}");
+                notes.push(note);
+            }
+        }
     }
-    let mut notes = Vec::new();
     for p in &mut peers {
         notes.extend(p.notes());
     }
@@ -286,22 +301,34 @@ pub async fn run(backend: &'static str, target: &Target, plan: &SuitePlan) -> Re
     })
 }
 
-/// The rounds of one workload over every peer.
+/// Operations per slice of a round: within a round, peers take turns every this many
+/// operations, so that a slow spell of the machine (milliseconds long on a shared virtual
+/// machine) falls on every peer alike instead of on whichever batch it hit.
+const SLICE_OPS: usize = 10;
+
+/// The rounds of one workload over every peer. A peer's sample in a round is the time of all
+/// its slices in that round divided by its operations.
 async fn run_workload(peers: &mut [Peer], workload: Workload, plan: &SuitePlan) -> Row {
     let ops = workload.ops();
-    let rounds = plan.warmup + workload.rounds(plan.runs);
+    let slice_ops = SLICE_OPS.min(ops);
+    let rounds = plan.warmup + plan.runs;
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); peers.len()];
     let mut missing: Vec<(PeerKind, String)> = Vec::new();
+    let count = peers.len();
     for round in 0..rounds {
         // The peer that goes first in a round wakes idle threads (sqlx's SQLite worker, the
-        // runtime): rotate who goes first, and give every batch a few untimed operations.
-        let count = peers.len();
-        for i in (0..count).map(|i| (i + round) % count) {
-            let p = &mut peers[i];
-            if !plan.wants_peer(p.kind()) || missing.iter().any(|(k, _)| *k == p.kind()) {
-                continue;
-            }
-            if ops > 1 {
+        // runtime): rotate who goes first, and give every peer a few untimed operations.
+        let order: Vec<usize> = (0..count).map(|i| (i + round) % count).collect();
+        let mut took = vec![Duration::ZERO; count];
+        let runs = |p: &Peer, missing: &[(PeerKind, String)]| {
+            plan.wants_peer(p.kind()) && !missing.iter().any(|(k, _)| *k == p.kind())
+        };
+        if ops > 1 {
+            for &i in &order {
+                let p = &mut peers[i];
+                if !runs(p, &missing) {
+                    continue;
+                }
                 let warm = Batch {
                     round,
                     start: WARM_START + round * ops,
@@ -310,35 +337,47 @@ async fn run_workload(peers: &mut [Peer], workload: Workload, plan: &SuitePlan) 
                 if let Err(e) = p.run(workload, warm).await {
                     eprintln!("    {}: {}: {e}", p.kind().name(), workload.label());
                     missing.push((p.kind(), e.to_string()));
-                    continue;
                 }
             }
-            let batch = Batch {
-                round,
-                start: round * ops,
-                ops,
-            };
-            match p.run(workload, batch).await {
-                Ok(took) => {
-                    let per_op = took / ops as u32;
-                    eprintln!(
-                        "    round {round} {:<10} {:>12.1} µs/op{}",
-                        p.kind().name(),
-                        per_op.as_secs_f64() * 1e6,
-                        if round < plan.warmup {
-                            " (warm-up)"
-                        } else {
-                            ""
-                        }
-                    );
-                    if round >= plan.warmup {
-                        samples[i].push(per_op);
+        }
+        for start in (0..ops).step_by(slice_ops) {
+            for &i in &order {
+                let p = &mut peers[i];
+                if !runs(p, &missing) {
+                    continue;
+                }
+                let batch = Batch {
+                    round,
+                    start: round * ops + start,
+                    ops: slice_ops.min(ops - start),
+                };
+                match p.run(workload, batch).await {
+                    Ok(slice) => took[i] += slice,
+                    Err(e) => {
+                        eprintln!("    {}: {}: {e}", p.kind().name(), workload.label());
+                        missing.push((p.kind(), e.to_string()));
                     }
                 }
-                Err(e) => {
-                    eprintln!("    {}: {}: {e}", p.kind().name(), workload.label());
-                    missing.push((p.kind(), e.to_string()));
+            }
+        }
+        for &i in &order {
+            let p = &peers[i];
+            if !runs(p, &missing) {
+                continue;
+            }
+            let per_op = took[i] / ops as u32;
+            eprintln!(
+                "    round {round} {:<10} {:>12.1} µs/op{}",
+                p.kind().name(),
+                per_op.as_secs_f64() * 1e6,
+                if round < plan.warmup {
+                    " (warm-up)"
+                } else {
+                    ""
                 }
+            );
+            if round >= plan.warmup {
+                samples[i].push(per_op);
             }
         }
     }

@@ -121,6 +121,7 @@ pub async fn open_all(target: &Target) -> Result<Vec<Peer>> {
             let conn = options
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                .row_buffer_size(crate::sqlite::ORM_ROW_BUFFER)
                 .connect()
                 .await?;
             Sqlx::Sqlite(RawConn::new(conn))

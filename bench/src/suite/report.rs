@@ -105,14 +105,22 @@ fn verdict(b: &Budget) -> String {
 }
 
 /// The tables of every backend, the missed budgets, and the notes.
-pub fn markdown(reports: &[SuiteReport], runs: usize, warmup: usize) -> String {
+/// `pin`: the CPU the round-trip workloads ran on, if they were pinned.
+pub fn markdown(reports: &[SuiteReport], runs: usize, warmup: usize, pin: Option<usize>) -> String {
     let mut md = String::new();
+    let placement = match pin {
+        Some(cpu) => format!(
+            "Get by pk, fetch 1 and 100, insert 1 and 100 ran with the benchmark's threads and \
+             the local server's processes on CPU {cpu} (`--pin`, see `bench/src/pin.rs`); the \
+             other workloads on every CPU."
+        ),
+        None => "Nothing was pinned to a CPU (`--no-pin`).".to_owned(),
+    };
     let _ = writeln!(
         md,
-        "Median time per operation; {warmup} warm-up + {runs} timed rounds (bulk_update, \
-         group-by and bulk_create: {warmup} + {}), peers round-robin within each round. \
-         Ratios are ORM time ÷ peer time: below 1.00 the ORM is faster.\n",
-        runs.div_ceil(2).max(1)
+        "Median time per operation; {warmup} warm-up + {runs} timed rounds, peers \
+         round-robin within each round, taking turns every 10 operations. {placement} Ratios \
+         are ORM time ÷ peer time: below 1.00 the ORM is faster.\n"
     );
     let mut missed = Vec::new();
     for report in reports {

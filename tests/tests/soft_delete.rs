@@ -459,3 +459,65 @@ async fn upsert_on_the_primary_key_leaves_a_deleted_row_alone() {
         );
     }
 }
+
+/// `sd_shared` through a model with a soft-delete column…
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "sd_shared", soft_delete = "removed_at")]
+struct Scoped {
+    #[orm(primary_key)]
+    id: i64,
+    text: String,
+    removed_at: Option<DateTime<Utc>>,
+}
+
+/// …and through one without: the same columns, no default scope.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "sd_shared")]
+struct Unscoped {
+    #[orm(primary_key)]
+    id: i64,
+    text: String,
+    removed_at: Option<DateTime<Utc>>,
+}
+
+/// The ORM renders a `get`/`find` statement once per thread, table and dialect and reuses the
+/// text; two models of one table, one soft-deleting and one not, must each keep their own
+/// statement, however often and in whichever order they run.
+#[tokio::test]
+async fn get_and_find_keep_each_model_s_own_scope_when_repeated() {
+    for t in tests::backends("sd_shared_get").await {
+        let db = &t.db;
+        orm::schema::create_table::<Scoped>(db).await.unwrap();
+        let mut gone = Scoped {
+            id: 0,
+            text: "gone".into(),
+            removed_at: None,
+        };
+        gone.insert(db).await.unwrap();
+        let mut kept = Scoped {
+            id: 0,
+            text: "kept".into(),
+            removed_at: None,
+        };
+        kept.insert(db).await.unwrap();
+        gone.delete(db).await.unwrap();
+        for round in 0..3 {
+            let what = format!("{} round {round}", t.name);
+            assert_eq!(Scoped::find(db, gone.id).await.unwrap(), None, "{what}");
+            let raw = Unscoped::find(db, gone.id).await.unwrap();
+            assert!(raw.is_some_and(|r| r.removed_at.is_some()), "{what}");
+            assert_eq!(
+                Scoped::get(db, kept.id).await.unwrap().text,
+                "kept",
+                "{what}"
+            );
+            assert_eq!(
+                Unscoped::get(db, gone.id).await.unwrap().text,
+                "gone",
+                "{what}"
+            );
+            let err = Scoped::get(db, gone.id).await.unwrap_err();
+            assert!(matches!(err, Error::NotFound { .. }), "{what}: {err:?}");
+        }
+    }
+}

@@ -138,6 +138,22 @@ pub async fn one_connection(url: &str) -> Db {
         .unwrap()
 }
 
+/// Runs `work` to its end, panicking with `stalled` if it takes longer than `limit` (a
+/// statement left waiting for a connection) and with the error if it fails.
+pub async fn finish_within(
+    limit: std::time::Duration,
+    stalled: &str,
+    work: impl std::future::Future<Output = orm::Result<()>>,
+) {
+    // Boxed: the futures of whole test bodies are too large for the stack in debug builds.
+    let work: std::pin::Pin<Box<dyn std::future::Future<Output = orm::Result<()>> + '_>> =
+        Box::pin(work);
+    tokio::time::timeout(limit, work)
+        .await
+        .unwrap_or_else(|_| panic!("{stalled}"))
+        .unwrap();
+}
+
 /// Like [`backends`], and also each database's URL, so a test can open more pools to the same
 /// isolated database (concurrent migrations, a CLI process). SQLite is a file in the temporary
 /// directory here: an in-memory database cannot be shared between pools.

@@ -191,12 +191,8 @@ async fn one_connection_serves_statements_streams_and_transactions_in_turn() {
             db.close().await;
             orm::Result::Ok(())
         };
-        let turns: std::pin::Pin<Box<dyn std::future::Future<Output = orm::Result<()>>>> =
-            Box::pin(turns);
-        tokio::time::timeout(Duration::from_secs(20), turns)
-            .await
-            .unwrap_or_else(|_| panic!("{}: a turn waited for a connection", t.name))
-            .unwrap();
+        let stalled = format!("{}: a turn waited for a connection", t.name);
+        tests::finish_within(Duration::from_secs(20), &stalled, turns).await;
     }
 }
 
@@ -244,12 +240,8 @@ async fn results_beyond_the_row_buffer_arrive_whole_and_a_dropped_stream_frees_t
             db.close().await;
             orm::Result::Ok(())
         };
-        let check: std::pin::Pin<Box<dyn std::future::Future<Output = orm::Result<()>>>> =
-            Box::pin(check);
-        tokio::time::timeout(Duration::from_secs(60), check)
-            .await
-            .unwrap_or_else(|_| panic!("{}: a statement waited for the connection", t.name))
-            .unwrap();
+        let stalled = format!("{}: a statement waited for the connection", t.name);
+        tests::finish_within(Duration::from_secs(60), &stalled, check).await;
     }
 }
 

@@ -301,6 +301,17 @@ pub async fn run(backend: &'static str, target: &Target, plan: &SuitePlan) -> Re
     })
 }
 
+/// Records that `peer` failed `workload`: it runs no more of it, and the report says why.
+fn give_up(
+    missing: &mut Vec<(PeerKind, String)>,
+    peer: PeerKind,
+    workload: Workload,
+    e: impl std::fmt::Display,
+) {
+    eprintln!("    {}: {}: {e}", peer.name(), workload.label());
+    missing.push((peer, e.to_string()));
+}
+
 /// Operations per slice of a round: within a round, peers take turns every this many
 /// operations, so that a slow spell of the machine (milliseconds long on a shared virtual
 /// machine) falls on every peer alike instead of on whichever batch it hit.
@@ -320,13 +331,13 @@ async fn run_workload(peers: &mut [Peer], workload: Workload, plan: &SuitePlan) 
         // runtime): rotate who goes first, and give every peer a few untimed operations.
         let order: Vec<usize> = (0..count).map(|i| (i + round) % count).collect();
         let mut took = vec![Duration::ZERO; count];
-        let runs = |p: &Peer, missing: &[(PeerKind, String)]| {
+        let active = |p: &Peer, missing: &[(PeerKind, String)]| {
             plan.wants_peer(p.kind()) && !missing.iter().any(|(k, _)| *k == p.kind())
         };
         if ops > 1 {
             for &i in &order {
                 let p = &mut peers[i];
-                if !runs(p, &missing) {
+                if !active(p, &missing) {
                     continue;
                 }
                 let warm = Batch {
@@ -335,15 +346,14 @@ async fn run_workload(peers: &mut [Peer], workload: Workload, plan: &SuitePlan) 
                     ops: (ops / 10).max(1),
                 };
                 if let Err(e) = p.run(workload, warm).await {
-                    eprintln!("    {}: {}: {e}", p.kind().name(), workload.label());
-                    missing.push((p.kind(), e.to_string()));
+                    give_up(&mut missing, p.kind(), workload, e);
                 }
             }
         }
         for start in (0..ops).step_by(slice_ops) {
             for &i in &order {
                 let p = &mut peers[i];
-                if !runs(p, &missing) {
+                if !active(p, &missing) {
                     continue;
                 }
                 let batch = Batch {
@@ -353,16 +363,13 @@ async fn run_workload(peers: &mut [Peer], workload: Workload, plan: &SuitePlan) 
                 };
                 match p.run(workload, batch).await {
                     Ok(slice) => took[i] += slice,
-                    Err(e) => {
-                        eprintln!("    {}: {}: {e}", p.kind().name(), workload.label());
-                        missing.push((p.kind(), e.to_string()));
-                    }
+                    Err(e) => give_up(&mut missing, p.kind(), workload, e),
                 }
             }
         }
         for &i in &order {
             let p = &peers[i];
-            if !runs(p, &missing) {
+            if !active(p, &missing) {
                 continue;
             }
             let per_op = took[i] / ops as u32;

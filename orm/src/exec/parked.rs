@@ -85,7 +85,10 @@ impl<DB: sqlx::Database> Conns<DB> {
         let stashed = self.stash.lock().pop();
         match stashed {
             Some(conn) => Ok(conn),
-            None => Ok(self.pool.acquire().await?),
+            // sqlx's acquire future is a few kilobytes. Boxed, it is allocated only when the
+            // stash is empty; inline, it would make every statement's future (boxed by
+            // `Executor`) that large, a large allocation and copy per statement.
+            None => Ok(Box::pin(self.pool.acquire()).await?),
         }
     }
 

@@ -10,6 +10,7 @@ use futures_core::stream::{BoxStream, Stream};
 use futures_util::TryStreamExt;
 use sqlx::{Arguments as _, AssertSqlSafe};
 
+use super::handover::HandOver;
 use super::{ExecResult, Row};
 use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
@@ -30,6 +31,9 @@ where
     fn bind_value(args: &mut Args<Self>, value: Value) -> Result<()>;
     fn wrap_row(row: Self::Row) -> Row;
     fn exec_result(result: &Self::QueryResult) -> ExecResult;
+    /// Whether sqlx runs this backend's statements on a thread of its own (SQLite), which a
+    /// [`HandOver`] lets run first.
+    const WORKER_THREAD: bool = false;
 }
 
 /// `Arguments::add` with the driver's encode error as [`Error::Encode`] naming the argument.
@@ -139,7 +143,7 @@ where
     let started = Instant::now();
     let sql: Arc<str> = Arc::from(rendered.sql);
     let query = build::<DB>(&sql, rendered.params)?;
-    let result = query.fetch_all(executor).await;
+    let result = HandOver::new(query.fetch_all(executor), DB::WORKER_THREAD).await;
     match result {
         Ok(rows) => {
             log(&sql, started, rows.len() as u64, true);
@@ -167,7 +171,7 @@ where
     let started = Instant::now();
     let sql: Arc<str> = Arc::from(rendered.sql);
     let query = build::<DB>(&sql, rendered.params)?;
-    match query.fetch_optional(executor).await {
+    match HandOver::new(query.fetch_optional(executor), DB::WORKER_THREAD).await {
         Ok(row) => {
             log(&sql, started, u64::from(row.is_some()), true);
             Ok(row.map(DB::wrap_row))
@@ -202,7 +206,7 @@ where
 {
     let started = Instant::now();
     let query = sqlx::query_with(AssertSqlSafe(Arc::clone(&sql)), args);
-    match query.execute(executor).await {
+    match HandOver::new(query.execute(executor), DB::WORKER_THREAD).await {
         Ok(done) => {
             let result = DB::exec_result(&done);
             log(&sql, started, result.rows_affected, true);

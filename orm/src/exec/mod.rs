@@ -4,6 +4,7 @@
 
 mod connect;
 mod driver;
+mod handover;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(any(feature = "postgres", feature = "mysql"))]

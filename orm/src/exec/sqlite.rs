@@ -11,6 +11,8 @@ use crate::value::Value;
 type Args = sqlx::sqlite::SqliteArguments;
 
 impl Backend for Sqlite {
+    const WORKER_THREAD: bool = true;
+
     fn bind_value(args: &mut Args, value: Value) -> Result<()> {
         match value {
             Value::Null(_) => args.put(None::<i64>),

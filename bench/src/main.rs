@@ -1,6 +1,6 @@
-//! `orm-bench`: the ORM against raw sqlx, SeaORM, Diesel and rusqlite on the same machine, same
-//! process, same data, on SQLite in memory, SQLite in a WAL file, PostgreSQL and MariaDB. A
-//! server that cannot be reached is skipped with a message. Two sections, each a generated
+//! `orm-bench`: the ORM against raw sqlx, SeaORM, Diesel, diesel-async and rusqlite on the same
+//! machine, same process, same data, on SQLite in memory, SQLite in a WAL file, PostgreSQL and
+//! MariaDB. A server that cannot be reached is skipped with a message. Two sections, each a generated
 //! block of docs/performance.md (and printed to stdout):
 //!
 //! - `suite` (issue 6, `suite/`): the workloads of the diesel-rs/metrics schema — get by key,

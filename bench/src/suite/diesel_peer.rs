@@ -18,8 +18,9 @@ use super::schema;
 use super::{Batch, Workload, check};
 use crate::measure::Result;
 
-/// The tables, as `diesel print-schema` would write them for the ORM's DDL.
-mod tables {
+/// The tables, as `diesel print-schema` would write them for the ORM's DDL (diesel-async's
+/// peer uses them too).
+pub(super) mod tables {
     diesel::table! {
         users (id) {
             id -> BigInt,
@@ -54,24 +55,24 @@ mod tables {
     }
 }
 
-use tables::{bulk_users, comments, posts, users};
+use tables::{bulk_users, comments, users};
 
 /// A `users` row.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
-struct DieselUser {
+pub(super) struct DieselUser {
     #[allow(dead_code)]
     id: i64,
-    name: String,
+    pub(super) name: String,
     #[allow(dead_code)]
     hair_color: Option<String>,
 }
 
 /// A `posts` row read by column name (from `sql_query`).
 #[derive(QueryableByName)]
-#[diesel(table_name = posts)]
+#[diesel(table_name = tables::posts)]
 #[allow(dead_code)]
-struct DieselPost {
+pub(super) struct DieselPost {
     id: i64,
     user_id: i64,
     title: String,
@@ -81,7 +82,7 @@ struct DieselPost {
 /// A user to insert into `users`.
 #[derive(Insertable)]
 #[diesel(table_name = users)]
-struct NewUser<'a> {
+pub(super) struct NewUser<'a> {
     name: &'a str,
     hair_color: Option<&'a str>,
 }
@@ -89,7 +90,7 @@ struct NewUser<'a> {
 /// A user to insert into `bulk_users`.
 #[derive(Insertable)]
 #[diesel(table_name = bulk_users)]
-struct NewBulkUser<'a> {
+pub(super) struct NewBulkUser<'a> {
     name: &'a str,
     hair_color: Option<&'a str>,
 }
@@ -259,13 +260,7 @@ impl DieselPeer {
             }
             Workload::BulkCreate(n) => {
                 let rows = schema::bulk_users(n);
-                let new: Vec<NewBulkUser> = rows
-                    .iter()
-                    .map(|u| NewBulkUser {
-                        name: &u.name,
-                        hair_color: u.hair_color.as_deref(),
-                    })
-                    .collect();
+                let new = new_bulk_users(&rows);
                 let (empty, per_statement) = match self.conn {
                     Conn::Sqlite(_) => (schema::empty_bulk_sql(orm::Dialect::Sqlite), 32_766 / 2),
                     _ => (schema::empty_bulk_sql(orm::Dialect::Postgres), 65_535 / 2),
@@ -321,8 +316,18 @@ impl DieselPeer {
     }
 }
 
+/// Borrowed `bulk_users` values of `rows`.
+pub(super) fn new_bulk_users(rows: &[schema::BulkUser]) -> Vec<NewBulkUser<'_>> {
+    rows.iter()
+        .map(|u| NewBulkUser {
+            name: &u.name,
+            hair_color: u.hair_color.as_deref(),
+        })
+        .collect()
+}
+
 /// Borrowed insert values of `rows`.
-fn new_users(rows: &[schema::User]) -> Vec<NewUser<'_>> {
+pub(super) fn new_users(rows: &[schema::User]) -> Vec<NewUser<'_>> {
     rows.iter()
         .map(|u| NewUser {
             name: &u.name,

@@ -1,5 +1,6 @@
 //! The workload suite of issue 6: the ORM against raw sqlx (replaying the ORM's own SQL),
-//! SeaORM, Diesel and, on SQLite, rusqlite — same process, same tables, same rows.
+//! SeaORM, Diesel, diesel-async on the servers and rusqlite on SQLite — same process, same
+//! tables, same rows.
 //!
 //! Workloads run one after the other; within a workload the peers run round-robin (each round
 //! runs every peer once), so a burst of load from elsewhere spreads over all of them. A sample
@@ -7,6 +8,7 @@
 
 mod capture;
 mod check;
+mod diesel_async_peer;
 mod diesel_peer;
 mod orm_peer;
 mod peer;
@@ -197,11 +199,12 @@ pub struct SuitePlan {
 }
 
 /// Every peer, for `--only`.
-const PEERS: [PeerKind; 5] = [
+const PEERS: [PeerKind; 6] = [
     PeerKind::Orm,
     PeerKind::Sqlx,
     PeerKind::SeaOrm,
     PeerKind::Diesel,
+    PeerKind::DieselAsync,
     PeerKind::Rusqlite,
 ];
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use orm::{Db, Dialect};
 use sqlx::ConnectOptions as _;
 
+use super::diesel_async_peer::DieselAsyncPeer;
 use super::diesel_peer::DieselPeer;
 use super::orm_peer::{OrmPeer, Recorded};
 use super::rusqlite_peer::RusqlitePeer;
@@ -62,6 +63,7 @@ pub enum PeerKind {
     Sqlx,
     SeaOrm,
     Diesel,
+    DieselAsync,
     Rusqlite,
 }
 
@@ -73,6 +75,7 @@ impl PeerKind {
             PeerKind::Sqlx => "sqlx",
             PeerKind::SeaOrm => "sea-orm",
             PeerKind::Diesel => "diesel",
+            PeerKind::DieselAsync => "diesel-async",
             PeerKind::Rusqlite => "rusqlite",
         }
     }
@@ -91,6 +94,7 @@ pub enum Peer {
     Sqlx(Sqlx),
     SeaOrm(SeaPeer),
     Diesel(DieselPeer),
+    DieselAsync(DieselAsyncPeer),
     Rusqlite(RusqlitePeer),
 }
 
@@ -106,7 +110,8 @@ macro_rules! on_sqlx {
 }
 
 /// Opens every peer on `target`: raw sqlx first (it seeds a shared database), then the ORM,
-/// SeaORM, Diesel and, on SQLite, rusqlite. Each holds one connection.
+/// SeaORM, Diesel, and diesel-async on the servers or rusqlite on SQLite. Each holds one
+/// connection.
 pub async fn open_all(target: &Target) -> Result<Vec<Peer>> {
     let url = target.url();
     let sqlx = match target {
@@ -142,6 +147,9 @@ pub async fn open_all(target: &Target) -> Result<Vec<Peer>> {
     peers.push(Peer::Orm(OrmPeer { db }));
     peers.push(Peer::SeaOrm(SeaPeer::open(target, &url).await?));
     peers.push(Peer::Diesel(DieselPeer::open(target)?));
+    if let Some(peer) = DieselAsyncPeer::open(target).await? {
+        peers.push(Peer::DieselAsync(peer));
+    }
     if target.dialect() == Dialect::Sqlite {
         peers.push(Peer::Rusqlite(RusqlitePeer::open(target)?));
     }
@@ -156,6 +164,7 @@ impl Peer {
             Peer::Sqlx(_) => PeerKind::Sqlx,
             Peer::SeaOrm(_) => PeerKind::SeaOrm,
             Peer::Diesel(_) => PeerKind::Diesel,
+            Peer::DieselAsync(_) => PeerKind::DieselAsync,
             Peer::Rusqlite(_) => PeerKind::Rusqlite,
         }
     }
@@ -183,6 +192,7 @@ impl Peer {
             }
             Peer::SeaOrm(sea) => sea.exec_in_tx(statements).await,
             Peer::Diesel(diesel) => diesel.exec_in_tx(statements),
+            Peer::DieselAsync(_) => Err("diesel-async runs on shared databases only".into()),
             Peer::Rusqlite(rusqlite) => rusqlite.exec_in_tx(statements),
         }
     }
@@ -212,6 +222,7 @@ impl Peer {
             Peer::Sqlx(sqlx) => on_sqlx!(sqlx, c => c.give_recorded(recorded)),
             Peer::SeaOrm(sea) => sea.give_recorded(recorded),
             Peer::Diesel(diesel) => diesel.give_recorded(recorded),
+            Peer::DieselAsync(diesel) => diesel.give_recorded(recorded),
             Peer::Rusqlite(rusqlite) => rusqlite.give_recorded(recorded),
             Peer::Orm(_) => {}
         }
@@ -224,6 +235,7 @@ impl Peer {
             Peer::Sqlx(sqlx) => on_sqlx!(sqlx, c => c.run(workload, batch).await),
             Peer::SeaOrm(sea) => sea.run(workload, batch).await,
             Peer::Diesel(diesel) => diesel.run(workload, batch),
+            Peer::DieselAsync(diesel) => diesel.run(workload, batch).await,
             Peer::Rusqlite(rusqlite) => rusqlite.run(workload, batch),
         }
     }
@@ -233,6 +245,7 @@ impl Peer {
         match self {
             Peer::SeaOrm(sea) => sea.notes(),
             Peer::Diesel(diesel) => diesel.notes(),
+            Peer::DieselAsync(diesel) => diesel.notes(),
             _ => Vec::new(),
         }
     }
@@ -246,7 +259,7 @@ impl Peer {
                 let _ = on_sqlx!(sqlx, c => c.conn.close().await);
             }
             Peer::SeaOrm(sea) => sea.close().await,
-            Peer::Diesel(_) | Peer::Rusqlite(_) => {}
+            Peer::Diesel(_) | Peer::DieselAsync(_) | Peer::Rusqlite(_) => {}
         }
     }
 }

@@ -9,11 +9,12 @@ use orm::Dialect;
 use super::{PeerKind, Row, SuiteReport, Workload};
 
 /// The peers in table order.
-const COLUMNS: [(PeerKind, &str); 5] = [
+const COLUMNS: [(PeerKind, &str); 6] = [
     (PeerKind::Orm, "ORM"),
     (PeerKind::Sqlx, "raw sqlx"),
     (PeerKind::SeaOrm, "SeaORM"),
     (PeerKind::Diesel, "Diesel"),
+    (PeerKind::DieselAsync, "diesel-async"),
     (PeerKind::Rusqlite, "rusqlite"),
 ];
 

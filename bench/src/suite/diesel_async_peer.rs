@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use diesel::dsl::count_star;
-use diesel::sql_types::{BigInt, Text};
 use diesel::{ExpressionMethods as _, QueryDsl as _, SelectableHelper as _};
 use diesel_async::{
     AsyncConnection as _, AsyncMysqlConnection, AsyncPgConnection, RunQueryDsl as _,
@@ -14,7 +13,7 @@ use diesel_async::{
 };
 
 use super::diesel_peer::tables::{bulk_users, comments, users};
-use super::diesel_peer::{DieselPost, DieselUser, new_bulk_users, new_users};
+use super::diesel_peer::{DieselPost, DieselUser, new_bulk_users, new_users, search_query};
 use super::orm_peer::Recorded;
 use super::peer::Target;
 use super::schema;
@@ -149,24 +148,11 @@ impl DieselAsyncPeer {
                 Ok(took)
             }),
             Workload::Search => {
-                let (sql, params) = self
-                    .recorded
-                    .as_ref()
-                    .ok_or("the ORM's SQL was not recorded")?
-                    .search
-                    .clone();
+                let (sql, params) = Recorded::search_of(self.recorded.as_ref())?;
                 each_conn!(&mut self.conn, c => {
                     let started = Instant::now();
                     for _ in batch.range() {
-                        let mut query = diesel::sql_query(sql.clone()).into_boxed();
-                        for value in &params {
-                            query = match value {
-                                orm::Value::I64(v) => query.bind::<BigInt, _>(*v),
-                                orm::Value::Text(v) => query.bind::<Text, _>(v.clone()),
-                                other => return Err(format!("unexpected parameter {other:?}").into()),
-                            };
-                        }
-                        let posts: Vec<DieselPost> = query.load(c).await?;
+                        let posts: Vec<DieselPost> = search_query(&sql, &params)?.load(c).await?;
                         check::search(posts.len())?;
                     }
                     Ok(started.elapsed())

@@ -6,10 +6,13 @@
 
 use std::time::{Duration, Instant};
 
+use diesel::backend::Backend;
 use diesel::connection::SimpleConnection as _;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, HasSqlType, Text};
 use diesel::{MysqlConnection, PgConnection, SqliteConnection};
 
 use super::orm_peer::Recorded;
@@ -235,24 +238,11 @@ impl DieselPeer {
                 Ok(took)
             }),
             Workload::Search => {
-                let (sql, params) = self
-                    .recorded
-                    .as_ref()
-                    .ok_or("the ORM's SQL was not recorded")?
-                    .search
-                    .clone();
+                let (sql, params) = Recorded::search_of(self.recorded.as_ref())?;
                 each_conn!(&mut self.conn, c => {
                     let started = Instant::now();
                     for _ in batch.range() {
-                        let mut query = diesel::sql_query(sql.clone()).into_boxed();
-                        for value in &params {
-                            query = match value {
-                                orm::Value::I64(v) => query.bind::<BigInt, _>(*v),
-                                orm::Value::Text(v) => query.bind::<Text, _>(v.clone()),
-                                other => return Err(format!("unexpected parameter {other:?}").into()),
-                            };
-                        }
-                        let posts: Vec<DieselPost> = query.load(c)?;
+                        let posts: Vec<DieselPost> = search_query(&sql, &params)?.load(c)?;
                         check::search(posts.len())?;
                     }
                     Ok(started.elapsed())
@@ -314,6 +304,27 @@ impl DieselPeer {
         }
         Ok(started.elapsed())
     }
+}
+
+/// The ORM's recorded full-text query through `sql_query`, its parameters bound.
+pub(super) fn search_query<DB>(
+    sql: &str,
+    params: &[orm::Value],
+) -> Result<BoxedSqlQuery<'static, DB, SqlQuery>>
+where
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text>,
+    i64: ToSql<BigInt, DB>,
+    String: ToSql<Text, DB>,
+{
+    let mut query = diesel::sql_query(sql).into_boxed();
+    for value in params {
+        query = match value {
+            orm::Value::I64(v) => query.bind::<BigInt, _>(*v),
+            orm::Value::Text(v) => query.bind::<Text, _>(v.clone()),
+            other => return Err(format!("unexpected parameter {other:?}").into()),
+        };
+    }
+    Ok(query)
 }
 
 /// Borrowed `bulk_users` values of `rows`.

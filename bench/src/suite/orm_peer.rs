@@ -30,6 +30,14 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// The recorded full-text query and its parameters, for a peer given `recorded`.
+    pub fn search_of(recorded: Option<&Recorded>) -> Result<(String, Vec<Value>)> {
+        Ok(recorded
+            .ok_or("the ORM's SQL was not recorded")?
+            .search
+            .clone())
+    }
+
     /// Prints every recorded statement to stderr, long ones cut (`ORM_BENCH_SHOW_SQL=1`).
     pub fn show(&self, backend: &str) {
         let cut = |sql: &str| match sql.char_indices().nth(200) {

@@ -231,12 +231,7 @@ impl SeaPeer {
                 Ok(took)
             }
             Workload::Search => {
-                let (sql, params) = self
-                    .recorded
-                    .as_ref()
-                    .ok_or("the ORM's SQL was not recorded")?
-                    .search
-                    .clone();
+                let (sql, params) = Recorded::search_of(self.recorded.as_ref())?;
                 let values = params
                     .iter()
                     .map(sea_value)

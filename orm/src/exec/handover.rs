@@ -143,51 +143,35 @@ mod tests {
         f.poll(&mut Context::from_waker(&waker))
     }
 
-    fn fresh_record() {
+    /// A hand-over of a statement answered after `pending` polls, on a thread with a fresh
+    /// record, and the waker count it is polled with.
+    fn statement(
+        pending: usize,
+        worker_thread: bool,
+    ) -> (Pin<Box<HandOver<ReadyAfter>>>, Arc<CountWakes>) {
         RECORD.with(|r| r.set((0, 0)));
+        let inner = ReadyAfter { pending, polls: 0 };
+        let wakes = Arc::new(CountWakes(AtomicUsize::new(0)));
+        (Box::pin(HandOver::new(inner, worker_thread)), wakes)
     }
 
     #[test]
     fn a_statement_answered_during_the_yield_is_ready_on_the_first_poll() {
-        fresh_record();
-        let wakes = Arc::new(CountWakes(AtomicUsize::new(0)));
-        let mut f = std::pin::pin!(HandOver::new(
-            ReadyAfter {
-                pending: 1,
-                polls: 0
-            },
-            true
-        ));
+        let (mut f, wakes) = statement(1, true);
         assert_eq!(poll_once(f.as_mut(), &wakes), Poll::Ready(2));
         assert_eq!(RECORD.with(Cell::get), (0, 0));
     }
 
     #[test]
     fn without_a_worker_thread_nothing_is_polled_twice() {
-        fresh_record();
-        let wakes = Arc::new(CountWakes(AtomicUsize::new(0)));
-        let mut f = std::pin::pin!(HandOver::new(
-            ReadyAfter {
-                pending: 1,
-                polls: 0
-            },
-            false
-        ));
+        let (mut f, wakes) = statement(1, false);
         assert_eq!(poll_once(f.as_mut(), &wakes), Poll::Pending);
         assert_eq!(poll_once(f.as_mut(), &wakes), Poll::Ready(2));
     }
 
     #[test]
     fn a_statement_still_pending_after_the_yield_waits_as_usual_and_yields_once_only() {
-        fresh_record();
-        let wakes = Arc::new(CountWakes(AtomicUsize::new(0)));
-        let mut f = std::pin::pin!(HandOver::new(
-            ReadyAfter {
-                pending: 3,
-                polls: 0
-            },
-            true
-        ));
+        let (mut f, wakes) = statement(3, true);
         // First poll: pending, yield, pending again.
         assert_eq!(poll_once(f.as_mut(), &wakes), Poll::Pending);
         // Later polls are passed through one each.
@@ -200,7 +184,6 @@ mod tests {
 
     #[test]
     fn a_thread_whose_yields_miss_stops_yielding_and_retries_every_64_statements() {
-        fresh_record();
         let record = Cell::new((0, 0));
         for _ in 0..MAX_MISSES {
             assert!(should_yield(&record));

@@ -113,7 +113,9 @@ pub struct Plan {
 }
 
 /// Runs the variants round-robin (each round runs every variant once), so a burst of load from
-/// other processes on the machine spreads over all variants instead of skewing one.
+/// other processes on the machine spreads over all variants instead of skewing one. Each round
+/// starts one variant later than the one before, so no variant always follows the same one
+/// (the slow per-row variants leave the server busy with their aftermath).
 /// With `only` (`a|b|…`), just the variants whose name contains one of the alternatives.
 pub async fn run_rounds(
     backend: &mut impl Variants,
@@ -124,7 +126,8 @@ pub async fn run_rounds(
     let wanted = |spec: &Spec| only.is_none_or(|o| o.split('|').any(|o| spec.variant.contains(o)));
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); specs.len()];
     for round in 0..plan.warmup + plan.runs {
-        for (i, spec) in specs.iter().enumerate() {
+        for i in (0..specs.len()).map(|k| (k + round) % specs.len()) {
+            let spec = &specs[i];
             let timed = if spec.per_row() {
                 (plan.warmup..plan.warmup + plan.per_row_runs).contains(&round)
             } else {

@@ -167,7 +167,8 @@ pub fn markdown(reports: &[BackendReport], machine: &Machine, plan: Plan, comman
         "Measured {} (ORM at {}) with `{command}`: {} rows of the diesel-metrics `users` row (id, name, \
          hair_color `Option<String>`, created_at `DateTime<Utc>`), each variant into a freshly \
          created table, in one transaction. Bulk variants: {} warm-up + {} timed runs; per-row \
-         variants: {} timed runs; variants run round-robin. Times are medians.\n",
+         variants: {} timed runs; variants run round-robin, each round starting one variant later. \
+         Times are medians.\n",
         machine.date, machine.revision, plan.rows, plan.warmup, plan.runs, plan.per_row_runs
     );
     md.push_str(

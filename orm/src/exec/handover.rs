@@ -21,8 +21,9 @@
 //!
 //! When the worker runs on another CPU the yield does not help: the rows are still missing
 //! after it. After [`MAX_MISSES`] such statements in a row a thread stops yielding, and tries
-//! again every [`RETRY_EVERY`] statements, so a multi-CPU program pays one system call per
-//! [`RETRY_EVERY`] statements at most.
+//! again every [`RETRY_EVERY`] statements. A multi-CPU program whose worker runs elsewhere pays
+//! about one system call per [`RETRY_EVERY`] statements (a retry that happens to be answered
+//! starts the count of misses again).
 
 use std::cell::Cell;
 use std::future::Future;

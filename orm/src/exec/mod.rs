@@ -565,9 +565,16 @@ impl Row {
         Option<T>: SqliteDecode + PostgresDecode + MysqlDecode,
     {
         #[cfg(feature = "mysql")]
-        if let RowInner::Mysql(r) = &self.inner
-            && mysql::is_text(r, index)
-        {
+        if let RowInner::Mysql(r) = &self.inner {
+            use sqlx::Row as _;
+            // The driver accepts integer columns only, so try that first: testing every value's
+            // column for text cost as much as decoding it (callgrind, a GROUP BY of 20,000
+            // rows). Only a value it refuses is looked at again.
+            match r.try_get::<Option<T>, _>(index) {
+                Ok(value) => return Ok(value),
+                Err(e) if !mysql::is_text(r, index) => return Err(self.decode_error(index, e)),
+                Err(_) => {}
+            }
             let text: Option<String> = self.get(index)?;
             return text
                 .map(|t| {

@@ -61,9 +61,6 @@ where
     let bytes = params.iter().map(Value::encoded_size_hint).sum();
     args.reserve(params.len(), bytes);
     for value in params {
-        if let Value::Unencodable(why) = value {
-            return Err(Error::Encode { message: why });
-        }
         DB::bind_value(&mut args, value)?;
     }
     Ok(args)

@@ -51,6 +51,7 @@ macro_rules! base_types {
             fn to_value(&self) -> Value {
                 Value::$variant(self.clone())
             }
+            #[inline]
             fn decode(row: &Row, index: usize) -> Result<Self> {
                 // Some drivers read NULL as 0 or "": decode as Option and insist on a value.
                 row.get::<Option<$ty>>(index)?
@@ -58,6 +59,7 @@ macro_rules! base_types {
             }
         }
         impl BaseType for $ty {
+            #[inline]
             fn decode_nullable(row: &Row, index: usize) -> Result<Option<Self>> {
                 row.get::<Option<$ty>>(index)
             }
@@ -75,6 +77,7 @@ macro_rules! integer_types {
             fn to_value(&self) -> Value {
                 Value::$variant(*self)
             }
+            #[inline]
             fn decode(row: &Row, index: usize) -> Result<Self> {
                 // Some drivers read NULL as 0 or "": decode as Option and insist on a value.
                 row.get_integer::<$ty>(index)?
@@ -85,6 +88,7 @@ macro_rules! integer_types {
             }
         }
         impl BaseType for $ty {
+            #[inline]
             fn decode_nullable(row: &Row, index: usize) -> Result<Option<Self>> {
                 row.get_integer::<$ty>(index)
             }
@@ -115,6 +119,7 @@ impl FieldType for f64 {
     fn to_value(&self) -> Value {
         Value::F64(*self)
     }
+    #[inline]
     fn decode(row: &Row, index: usize) -> Result<Self> {
         row.get_f64(index)?
             .ok_or_else(|| row.unexpected_null(index, "f64"))
@@ -122,6 +127,7 @@ impl FieldType for f64 {
 }
 
 impl BaseType for f64 {
+    #[inline]
     fn decode_nullable(row: &Row, index: usize) -> Result<Option<Self>> {
         row.get_f64(index)
     }
@@ -135,6 +141,7 @@ impl FieldType for f32 {
     fn to_value(&self) -> Value {
         Value::F32(*self)
     }
+    #[inline]
     fn decode(row: &Row, index: usize) -> Result<Self> {
         row.get_f32(index)?
             .ok_or_else(|| row.unexpected_null(index, "f32"))
@@ -142,6 +149,7 @@ impl FieldType for f32 {
 }
 
 impl BaseType for f32 {
+    #[inline]
     fn decode_nullable(row: &Row, index: usize) -> Result<Option<Self>> {
         row.get_f32(index)
     }
@@ -179,6 +187,7 @@ impl<T: BaseType> FieldType for Option<T> {
             None => Value::Null(T::SQL_TYPE),
         }
     }
+    #[inline]
     fn decode(row: &Row, index: usize) -> Result<Self> {
         T::decode_nullable(row, index)
     }

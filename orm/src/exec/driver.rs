@@ -140,11 +140,16 @@ where
     let started = Instant::now();
     let sql: Arc<str> = Arc::from(rendered.sql);
     let query = build::<DB>(&sql, rendered.params)?;
-    let result = HandOver::new(query.fetch_all(executor), DB::WORKER_THREAD).await;
-    match result {
+    // Rows are wrapped as they arrive, into the one Vec returned: sqlx's own `fetch_all`
+    // would collect its rows first, and wrapping them after was a second pass over them.
+    let rows = query
+        .fetch(executor)
+        .map_ok(DB::wrap_row)
+        .try_collect::<Vec<Row>>();
+    match HandOver::new(rows, DB::WORKER_THREAD).await {
         Ok(rows) => {
             log(&sql, started, rows.len() as u64, true);
-            Ok(rows.into_iter().map(DB::wrap_row).collect())
+            Ok(rows)
         }
         Err(e) => {
             log(&sql, started, 0, false);

@@ -541,6 +541,11 @@ impl Row {
 
     /// Reads column `index` as `T` through the driver's own decoding, naming the column and
     /// both types on failure.
+    ///
+    /// This and the other readers of one value are `#[inline]` with their error paths out of
+    /// line, so that a model's `from_row` reads each field with the driver's own checks and
+    /// little else (docs/performance.md, "Reading rows").
+    #[inline]
     pub(crate) fn get<T>(&self, index: usize) -> Result<T>
     where
         T: SqliteDecode + PostgresDecode + MysqlDecode,
@@ -554,11 +559,15 @@ impl Row {
             #[cfg(feature = "mysql")]
             RowInner::Mysql(r) => r.try_get::<T, _>(index),
         };
-        res.map_err(|e| self.decode_error(index, e))
+        match res {
+            Ok(value) => Ok(value),
+            Err(e) => Err(self.decode_error(index, e)),
+        }
     }
 
     /// Reads an integer column; on MySQL also an integer sent as text (a SUM, which would
     /// saturate if cast to an integer there), parsed so that an overflow is an error.
+    #[inline]
     pub(crate) fn get_integer<T>(&self, index: usize) -> Result<Option<T>>
     where
         T: SqliteDecode + PostgresDecode + MysqlDecode + std::str::FromStr,
@@ -570,27 +579,44 @@ impl Row {
             // The driver accepts integer columns only, so try that first: testing every value's
             // column for text cost as much as decoding it (callgrind, a GROUP BY of 20,000
             // rows). Only a value it refuses is looked at again.
-            match r.try_get::<Option<T>, _>(index) {
-                Ok(value) => return Ok(value),
-                Err(e) if !mysql::is_text(r, index) => return Err(self.decode_error(index, e)),
-                Err(_) => {}
-            }
-            let text: Option<String> = self.get(index)?;
-            return text
-                .map(|t| {
-                    t.parse::<T>().map_err(|_| {
-                        Error::decode(
-                            self.column_label(index),
-                            format!("the value {t} does not fit the Rust integer type"),
-                        )
-                    })
-                })
-                .transpose();
+            return match r.try_get::<Option<T>, _>(index) {
+                Ok(value) => Ok(value),
+                Err(e) => self.mysql_integer_as_text(index, e),
+            };
         }
         self.get::<Option<T>>(index)
     }
 
+    /// The MySQL integer the driver refused (`refused`): parsed if its column is text,
+    /// otherwise the driver's error.
+    #[cfg(feature = "mysql")]
+    #[cold]
+    #[inline(never)]
+    fn mysql_integer_as_text<T: std::str::FromStr>(
+        &self,
+        index: usize,
+        refused: sqlx::Error,
+    ) -> Result<Option<T>> {
+        let RowInner::Mysql(r) = &self.inner else {
+            return Err(self.decode_error(index, refused));
+        };
+        if !mysql::is_text(r, index) {
+            return Err(self.decode_error(index, refused));
+        }
+        let text: Option<String> = self.get(index)?;
+        text.map(|t| {
+            t.parse::<T>().map_err(|_| {
+                Error::decode(
+                    self.column_label(index),
+                    format!("the value {t} does not fit the Rust integer type"),
+                )
+            })
+        })
+        .transpose()
+    }
+
     /// Reads a float column; SQLite may hold an integer in a REAL or NUMERIC column.
+    #[inline]
     pub(crate) fn get_f64(&self, index: usize) -> Result<Option<f64>> {
         match &self.inner {
             #[cfg(feature = "sqlite")]
@@ -605,6 +631,7 @@ impl Row {
     }
 
     /// Reads a single-precision float column.
+    #[inline]
     pub(crate) fn get_f32(&self, index: usize) -> Result<Option<f32>> {
         match &self.inner {
             #[cfg(feature = "sqlite")]
@@ -651,6 +678,8 @@ impl Row {
         String::new()
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn unexpected_null(&self, index: usize, rust_type: &str) -> Error {
         Error::decode(
             self.column_label(index),
@@ -667,6 +696,8 @@ impl Row {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn decode_error(&self, index: usize, err: sqlx::Error) -> Error {
         match err {
             sqlx::Error::ColumnDecode { source, .. } => {

@@ -295,7 +295,7 @@ impl<M: Model> QuerySet<M> {
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<M>>> + Send {
         let sql = self.query.select_sql(Self::TABLE_DEF, exec.dialect());
         let rows = Rows::limited_to(self.query.limit);
-        run::all(run::fetch(exec, sql, rows), M::from_row)
+        run::all(exec, sql, rows, M::from_row)
     }
 
     /// The first matching row (by primary key when no order is given), if any.

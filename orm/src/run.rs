@@ -17,12 +17,13 @@
 //! element's.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::dialect::RenderedSql;
 use crate::error::{Error, Result};
-use crate::exec::{ExecResult, Executor, Row};
+use crate::exec::{ExecResult, Executor, Row, RowSink};
 
 /// How many rows a statement can return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,17 +71,6 @@ pub(crate) async fn execute<E: Executor>(
 /// Runs a rendered statement and returns the number of rows it affected.
 pub(crate) async fn rows_affected<E: Executor>(exec: E, sql: Result<RenderedSql>) -> Result<u64> {
     Ok(execute(exec, sql).await?.rows_affected)
-}
-
-/// Decodes every row with `decode`. A plain loop: an iterator chain here would be copied per
-/// decoded type with all its adapters.
-#[inline(always)]
-pub(crate) fn decode_all<T>(rows: &[Row], decode: fn(&Row) -> Result<T>) -> Result<Vec<T>> {
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(decode(row)?);
-    }
-    Ok(out)
 }
 
 /// Decodes every row with `decode` and shapes the result; the `&str` names the table or
@@ -133,18 +123,100 @@ fn decoded<F, T, O>(
     }
 }
 
-/// Every row of `rows`, decoded.
-#[inline(always)]
-pub(crate) fn all<T, F: Future<Output = Result<Vec<Row>>>>(
-    rows: F,
-    decode: fn(&Row) -> Result<T>,
-) -> Decoded<F, T, Vec<T>> {
-    decoded(rows, decode, finish_all, "")
+/// Runs a rendered statement and hands its rows to `sink` as they arrive. A rendering error
+/// is returned when the future is awaited.
+pub(crate) async fn fetch_into<E: Executor>(
+    mut exec: E,
+    sql: Result<RenderedSql>,
+    rows: Rows,
+    sink: Box<dyn RowSink>,
+) -> Result<Box<dyn RowSink>> {
+    exec.fetch_into(sql?, rows == Rows::AtMostOne, sink).await
 }
 
+/// A [`RowSink`] that decodes each row with `decode` as it arrives. After the first row that
+/// does not decode it keeps reading (the statement runs to its end, leaving the connection
+/// ready) but decodes nothing more, and reports that row's error.
+struct Collect<T> {
+    decoded: Vec<T>,
+    decode: fn(&Row) -> Result<T>,
+    failed: Option<Error>,
+}
+
+impl<T: Send + 'static> RowSink for Collect<T> {
+    fn push(&mut self, row: Row) {
+        if self.failed.is_some() {
+            return;
+        }
+        match (self.decode)(&row) {
+            Ok(value) => self.decoded.push(value),
+            Err(error) => self.failed = Some(error),
+        }
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any + Send> {
+        self
+    }
+}
+
+/// What a [`Collect`] sink of `T` collected.
+fn collected<T: Send + 'static>(sink: Box<dyn RowSink>) -> Result<Vec<T>> {
+    match sink.into_any().downcast::<Collect<T>>() {
+        Ok(sink) => match sink.failed {
+            Some(error) => Err(error),
+            None => Ok(sink.decoded),
+        },
+        // `all` makes the sink and takes it back: this is not reached.
+        Err(_) => Err(Error::invalid_query(
+            "rows were collected for another type than the one asked for",
+        )),
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future that awaits a [`Collect`] sink's statement and returns what it decoded: the
+    /// only part of `all` copied per decoded type, like [`Decoded`].
+    pub(crate) struct Collected<F, T> {
+        #[pin]
+        rows: F,
+        _type: PhantomData<fn() -> T>,
+    }
+}
+
+impl<F, T> Future for Collected<F, T>
+where
+    F: Future<Output = Result<Box<dyn RowSink>>>,
+    T: Send + 'static,
+{
+    type Output = Result<Vec<T>>;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Vec<T>>> {
+        match self.project().rows.poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Ready(Ok(sink)) => Poll::Ready(collected(sink)),
+        }
+    }
+}
+
+/// Every row of the statement, each decoded as it arrives (no row is kept once decoded).
 #[inline(always)]
-fn finish_all<T>(rows: &[Row], decode: fn(&Row) -> Result<T>, _: &'static str) -> Result<Vec<T>> {
-    decode_all(rows, decode)
+pub(crate) fn all<E: Executor, T: Send + 'static>(
+    exec: E,
+    sql: Result<RenderedSql>,
+    rows: Rows,
+    decode: fn(&Row) -> Result<T>,
+) -> Collected<impl Future<Output = Result<Box<dyn RowSink>>>, T> {
+    let sink = Box::new(Collect {
+        decoded: Vec::new(),
+        decode,
+        failed: None,
+    });
+    Collected {
+        rows: fetch_into(exec, sql, rows, sink),
+        _type: PhantomData,
+    }
 }
 
 /// The first row of `rows`, decoded, if any.

@@ -230,7 +230,7 @@ impl<M: Model, T: FieldType> WithExtra<M, T> {
     #[inline(always)]
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<(M, T)>>> + Send {
         let sql = self.select().render(exec.dialect());
-        run::all(run::fetch(exec, sql, Rows::Any), decode_with_extra::<M, T>)
+        run::all(exec, sql, Rows::Any, decode_with_extra::<M, T>)
     }
 
     /// The first matching row with its value, if any.

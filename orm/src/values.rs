@@ -125,7 +125,7 @@ impl<M: Model, S: Selection> ValuesQuery<M, S> {
     pub fn all<E: Executor>(&self, exec: E) -> impl Future<Output = Result<Vec<S::Output>>> + Send {
         let sql = self.select.render(exec.dialect());
         let rows = Rows::limited_to(self.select.limit);
-        run::all(run::fetch(exec, sql, rows), decode_selection::<S>)
+        run::all(exec, sql, rows, decode_selection::<S>)
     }
 
     /// The first row, if any.

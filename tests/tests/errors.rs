@@ -107,6 +107,46 @@ async fn a_value_that_does_not_decode_names_the_column_and_both_types() {
     }
 }
 
+/// Rows are decoded as they arrive: a row that does not decode fails the query, but the
+/// statement is still read to its end, so the one connection is ready for the next one, on
+/// its own and inside a transaction.
+#[tokio::test]
+async fn a_row_that_does_not_decode_mid_result_leaves_the_connection_ready() {
+    for (t, url) in tests::backend_urls("err_decode_mid").await {
+        let db = tests::one_connection(&url).await;
+        orm::schema::create_table::<User>(&db).await.unwrap();
+        let ages = [Some(1), None, Some(3), None, Some(5)];
+        for (i, age) in ages.into_iter().enumerate() {
+            User {
+                id: 0,
+                email: format!("{i}@x"),
+                age,
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+        let strict = StrictUser::query().order_by(|u| u.id);
+        let err = strict.all(&db).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Decode { column, .. } if column == "age"),
+            "{}: {err:?}",
+            t.name
+        );
+        let users = User::query().order_by(|u| u.id).all(&db).await.unwrap();
+        let read: Vec<Option<i32>> = users.iter().map(|u| u.age).collect();
+        assert_eq!(read, ages, "{}", t.name);
+
+        let mut tx = db.begin().await.unwrap();
+        let err = strict.all(&mut tx).await.unwrap_err();
+        assert!(matches!(&err, Error::Decode { .. }), "{}: {err:?}", t.name);
+        assert_eq!(User::query().count(&mut tx).await.unwrap(), 5, "{}", t.name);
+        tx.commit().await.unwrap();
+        let fine = StrictUser::query().filter(|u| u.age.is_not_null());
+        assert_eq!(fine.all(&db).await.unwrap().len(), 3, "{}", t.name);
+    }
+}
+
 #[tokio::test]
 async fn a_missing_table_is_a_database_error() {
     for t in tests::backends("err_missing_table").await {

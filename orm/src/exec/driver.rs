@@ -11,7 +11,7 @@ use futures_util::TryStreamExt;
 use sqlx::{Arguments as _, AssertSqlSafe};
 
 use super::handover::HandOver;
-use super::{ExecResult, Row};
+use super::{ExecResult, Row, RowSink};
 use crate::dialect::{Dialect, RenderedSql};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -150,6 +150,51 @@ where
         Ok(rows) => {
             log(&sql, started, rows.len() as u64, true);
             Ok(rows)
+        }
+        Err(e) => {
+            log(&sql, started, 0, false);
+            Err(Error::from(e))
+        }
+    }
+}
+
+/// Runs a statement and hands each row to `sink` as it arrives; with `at_most_one` the driver
+/// stops at the first row (see `fetch_optional`). No row is kept here: the sink decodes it and
+/// drops it before the next is read.
+pub(crate) async fn fetch_into<'c, DB, X>(
+    executor: X,
+    rendered: RenderedSql,
+    at_most_one: bool,
+    mut sink: Box<dyn RowSink>,
+) -> Result<Box<dyn RowSink>>
+where
+    DB: Backend,
+    <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    X: sqlx::Executor<'c, Database = DB>,
+{
+    if at_most_one {
+        if let Some(row) = fetch_optional::<DB, X>(executor, rendered).await? {
+            sink.push(row);
+        }
+        return Ok(sink);
+    }
+    let started = Instant::now();
+    let sql: Arc<str> = Arc::from(rendered.sql);
+    let query = build::<DB>(&sql, rendered.params)?;
+    let mut count = 0u64;
+    let read = async {
+        let mut rows = query.fetch(executor);
+        while let Some(row) = rows.try_next().await? {
+            sink.push(DB::wrap_row(row));
+            count += 1;
+        }
+        Ok::<(), sqlx::Error>(())
+    };
+    let outcome = HandOver::new(read, DB::WORKER_THREAD).await;
+    match outcome {
+        Ok(()) => {
+            log(&sql, started, count, true);
+            Ok(sink)
         }
         Err(e) => {
             log(&sql, started, 0, false);

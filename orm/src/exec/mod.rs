@@ -58,6 +58,16 @@ pub trait Executor: Send + sealed::Sealed {
     #[doc(hidden)]
     fn fetch_all_rows<'s>(&'s mut self, sql: RenderedSql) -> BoxFuture<'s, Result<Vec<Row>>>;
 
+    /// Runs a statement and hands each row to `sink` as it arrives, then gives the sink back.
+    /// With `at_most_one` the driver stops at the first row (as [`Executor::fetch_optional_row`]).
+    #[doc(hidden)]
+    fn fetch_into<'s>(
+        &'s mut self,
+        sql: RenderedSql,
+        at_most_one: bool,
+        sink: Box<dyn RowSink>,
+    ) -> BoxFuture<'s, Result<Box<dyn RowSink>>>;
+
     /// Runs a statement that returns at most one row (a lookup by key, `LIMIT 1`, an
     /// aggregate without GROUP BY, a one-row INSERT … RETURNING) and stops at its first row.
     #[doc(hidden)]
@@ -207,6 +217,22 @@ impl Executor for &Db {
             Pool::Postgres(p) => Box::pin(p.fetch_all(sql)),
             #[cfg(feature = "mysql")]
             Pool::Mysql(p) => Box::pin(p.fetch_all(sql)),
+        }
+    }
+
+    fn fetch_into<'s>(
+        &'s mut self,
+        sql: RenderedSql,
+        at_most_one: bool,
+        sink: Box<dyn RowSink>,
+    ) -> BoxFuture<'s, Result<Box<dyn RowSink>>> {
+        match &self.pool {
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(p) => Box::pin(p.fetch_into(sql, at_most_one, sink)),
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(p) => Box::pin(p.fetch_into(sql, at_most_one, sink)),
+            #[cfg(feature = "mysql")]
+            Pool::Mysql(p) => Box::pin(p.fetch_into(sql, at_most_one, sink)),
         }
     }
 
@@ -409,6 +435,22 @@ impl Executor for &mut Tx<'_> {
         }
     }
 
+    fn fetch_into<'s>(
+        &'s mut self,
+        sql: RenderedSql,
+        at_most_one: bool,
+        sink: Box<dyn RowSink>,
+    ) -> BoxFuture<'s, Result<Box<dyn RowSink>>> {
+        match &mut self.inner {
+            #[cfg(feature = "sqlite")]
+            TxInner::Sqlite(t) => Box::pin(driver::fetch_into(&mut **t, sql, at_most_one, sink)),
+            #[cfg(feature = "postgres")]
+            TxInner::Postgres(t) => Box::pin(driver::fetch_into(&mut **t, sql, at_most_one, sink)),
+            #[cfg(feature = "mysql")]
+            TxInner::Mysql(t) => Box::pin(driver::fetch_into(&mut **t, sql, at_most_one, sink)),
+        }
+    }
+
     fn fetch_optional_row<'s>(
         &'s mut self,
         sql: RenderedSql,
@@ -463,6 +505,17 @@ impl Executor for &mut Tx<'_> {
     fn begin_tx<'s>(&'s mut self) -> BoxFuture<'s, Result<Tx<'s>>> {
         Box::pin(async move { self.begin().await })
     }
+}
+
+/// What takes a statement's rows one by one as they arrive ([`Executor::fetch_into`]): the
+/// ORM's terminal methods decode each row into the caller's type and drop it before the next
+/// is read, so a query's rows are never all held at once.
+#[doc(hidden)]
+pub trait RowSink: Send {
+    /// Takes the next row.
+    fn push(&mut self, row: Row);
+    /// The sink as `Any`, for its owner to take back what it collected.
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any + Send>;
 }
 
 /// One result row, read by column index.

@@ -19,7 +19,7 @@ use sqlx::pool::PoolConnection;
 use sqlx_core::transaction::TransactionManager as _;
 
 use super::driver::{self, Backend};
-use super::{ExecResult, Row};
+use super::{ExecResult, Row, RowSink};
 use crate::dialect::RenderedSql;
 use crate::error::{Error, Result};
 
@@ -133,6 +133,18 @@ where
     pub(crate) async fn fetch_all(&self, sql: RenderedSql) -> Result<Vec<Row>> {
         let mut conn = self.take().await?;
         let outcome = driver::fetch_all(&mut *conn, sql).await;
+        self.settle(conn, &outcome);
+        outcome
+    }
+
+    pub(crate) async fn fetch_into(
+        &self,
+        sql: RenderedSql,
+        at_most_one: bool,
+        sink: Box<dyn RowSink>,
+    ) -> Result<Box<dyn RowSink>> {
+        let mut conn = self.take().await?;
+        let outcome = driver::fetch_into(&mut *conn, sql, at_most_one, sink).await;
         self.settle(conn, &outcome);
         outcome
     }

@@ -131,6 +131,26 @@ fn log(sql: &str, started: Instant, rows: u64, ok: bool) {
     );
 }
 
+/// Emits the statement's event (`rows` counts what it returned or changed) and turns the
+/// driver's error into the crate's.
+fn logged<T>(
+    sql: &str,
+    started: Instant,
+    outcome: sqlx::Result<T>,
+    rows: impl FnOnce(&T) -> u64,
+) -> Result<T> {
+    match outcome {
+        Ok(value) => {
+            log(sql, started, rows(&value), true);
+            Ok(value)
+        }
+        Err(e) => {
+            log(sql, started, 0, false);
+            Err(Error::from(e))
+        }
+    }
+}
+
 pub(crate) async fn fetch_all<'c, DB, X>(executor: X, rendered: RenderedSql) -> Result<Vec<Row>>
 where
     DB: Backend,
@@ -146,16 +166,8 @@ where
         .fetch(executor)
         .map_ok(DB::wrap_row)
         .try_collect::<Vec<Row>>();
-    match HandOver::new(rows, DB::WORKER_THREAD).await {
-        Ok(rows) => {
-            log(&sql, started, rows.len() as u64, true);
-            Ok(rows)
-        }
-        Err(e) => {
-            log(&sql, started, 0, false);
-            Err(Error::from(e))
-        }
-    }
+    let outcome = HandOver::new(rows, DB::WORKER_THREAD).await;
+    logged(&sql, started, outcome, |rows| rows.len() as u64)
 }
 
 /// Runs a statement and hands each row to `sink` as it arrives; with `at_most_one` the driver
@@ -202,16 +214,8 @@ where
         Ok::<(), sqlx::Error>(())
     };
     let outcome = HandOver::new(read, DB::WORKER_THREAD).await;
-    match outcome {
-        Ok(()) => {
-            log(&sql, started, count, true);
-            Ok(sink)
-        }
-        Err(e) => {
-            log(&sql, started, 0, false);
-            Err(Error::from(e))
-        }
-    }
+    logged(&sql, started, outcome, |()| count)?;
+    Ok(sink)
 }
 
 /// Runs a statement that returns at most one row. Unlike `fetch_all`, the driver stops at the
@@ -229,16 +233,9 @@ where
     let started = Instant::now();
     let sql: Arc<str> = Arc::from(rendered.sql);
     let query = build::<DB>(&sql, rendered.params)?;
-    match HandOver::new(query.fetch_optional(executor), DB::WORKER_THREAD).await {
-        Ok(row) => {
-            log(&sql, started, u64::from(row.is_some()), true);
-            Ok(row.map(DB::wrap_row))
-        }
-        Err(e) => {
-            log(&sql, started, 0, false);
-            Err(Error::from(e))
-        }
-    }
+    let outcome = HandOver::new(query.fetch_optional(executor), DB::WORKER_THREAD).await;
+    let row = logged(&sql, started, outcome, |row| u64::from(row.is_some()))?;
+    Ok(row.map(DB::wrap_row))
 }
 
 pub(crate) async fn execute<'c, DB, X>(executor: X, rendered: RenderedSql) -> Result<ExecResult>
@@ -264,17 +261,9 @@ where
 {
     let started = Instant::now();
     let query = sqlx::query_with(AssertSqlSafe(Arc::clone(&sql)), args);
-    match HandOver::new(query.execute(executor), DB::WORKER_THREAD).await {
-        Ok(done) => {
-            let result = DB::exec_result(&done);
-            log(&sql, started, result.rows_affected, true);
-            Ok(result)
-        }
-        Err(e) => {
-            log(&sql, started, 0, false);
-            Err(Error::from(e))
-        }
-    }
+    let outcome = HandOver::new(query.execute(executor), DB::WORKER_THREAD).await;
+    let outcome = outcome.map(|done| DB::exec_result(&done));
+    logged(&sql, started, outcome, |result| result.rows_affected)
 }
 
 pub(crate) fn fetch<'e, 'c: 'e, DB, X>(

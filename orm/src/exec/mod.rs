@@ -634,25 +634,23 @@ impl Row {
             // rows). Only a value it refuses is looked at again.
             return match r.try_get::<Option<T>, _>(index) {
                 Ok(value) => Ok(value),
-                Err(e) => self.mysql_integer_as_text(index, e),
+                Err(e) => self.mysql_integer_as_text(r, index, e),
             };
         }
         self.get::<Option<T>>(index)
     }
 
-    /// The MySQL integer the driver refused (`refused`): parsed if its column is text,
-    /// otherwise the driver's error.
+    /// The integer at `index` of this row (`r`, its MySQL row) that the driver refused
+    /// (`refused`): parsed if its column is text, otherwise the driver's error.
     #[cfg(feature = "mysql")]
     #[cold]
     #[inline(never)]
     fn mysql_integer_as_text<T: std::str::FromStr>(
         &self,
+        r: &sqlx::mysql::MySqlRow,
         index: usize,
         refused: sqlx::Error,
     ) -> Result<Option<T>> {
-        let RowInner::Mysql(r) = &self.inner else {
-            return Err(self.decode_error(index, refused));
-        };
         if !mysql::is_text(r, index) {
             return Err(self.decode_error(index, refused));
         }
